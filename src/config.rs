@@ -1,0 +1,187 @@
+//! Typed configuration: defaults that work with no file, an optional TOML file
+//! (`tracuu.toml`, or `--config`), then `TRACUU_*` environment overrides. Unknown keys are errors,
+//! and every validation error names its key.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Read when present in the working directory and no `--config` is given.
+pub const DEFAULT_CONFIG_FILE: &str = "tracuu.toml";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("invalid value for `{key}`: {message}")]
+    Invalid { key: &'static str, message: String },
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Root of the index generations.
+    pub index_dir: PathBuf,
+    /// Curated documents, indexed on every build.
+    pub content_dir: PathBuf,
+    /// The full code of law (parsed JSONL), indexed when set.
+    pub phapdien_dir: Option<PathBuf>,
+    pub server: ServerConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    pub addr: String,
+    /// Whole-request timeout.
+    pub request_timeout_ms: u64,
+    /// How often the server looks for a newly built index.
+    pub index_poll_ms: u64,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            index_dir: PathBuf::from("index"),
+            content_dir: PathBuf::from("content"),
+            phapdien_dir: None,
+            server: ServerConfig::default(),
+        }
+    }
+}
+
+impl Default for ServerConfig {
+    fn default() -> ServerConfig {
+        ServerConfig {
+            addr: "127.0.0.1:8080".to_owned(),
+            request_timeout_ms: 10_000,
+            index_poll_ms: 2_000,
+        }
+    }
+}
+
+impl Config {
+    /// Defaults, then `path` (or `tracuu.toml` if it exists), then the environment.
+    pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+        let default_path = Path::new(DEFAULT_CONFIG_FILE);
+        let path = path.or_else(|| default_path.exists().then_some(default_path));
+        let mut config = match path {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+                    path: path.to_owned(),
+                    source,
+                })?;
+                Config::from_toml(&text).map_err(|message| ConfigError::Parse {
+                    path: path.to_owned(),
+                    message,
+                })?
+            }
+            None => Config::default(),
+        };
+        config.apply_env(|k| std::env::var(k).ok())?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn from_toml(text: &str) -> Result<Config, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// A configuration for tests: everything under `dir`.
+    pub fn for_test(dir: &Path) -> Config {
+        Config {
+            index_dir: dir.join("index"),
+            content_dir: dir.join("content"),
+            phapdien_dir: None,
+            server: ServerConfig {
+                addr: "127.0.0.1:0".to_owned(),
+                ..ServerConfig::default()
+            },
+        }
+    }
+
+    fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        if let Some(v) = var("TRACUU_INDEX_DIR") {
+            self.index_dir = v.into();
+        }
+        if let Some(v) = var("TRACUU_CONTENT_DIR") {
+            self.content_dir = v.into();
+        }
+        if let Some(v) = var("TRACUU_PHAPDIEN_DIR") {
+            self.phapdien_dir = Some(v.into());
+        }
+        if let Some(v) = var("TRACUU_ADDR") {
+            self.server.addr = v;
+        }
+        Ok(())
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        self.server
+            .addr
+            .parse::<SocketAddr>()
+            .map_err(|e| ConfigError::Invalid {
+                key: "server.addr",
+                message: format!("{:?}: {e}", self.server.addr),
+            })?;
+        if self.server.request_timeout_ms == 0 {
+            return Err(ConfigError::Invalid {
+                key: "server.request_timeout_ms",
+                message: "must be positive".to_owned(),
+            });
+        }
+        if self.index_dir.as_os_str().is_empty() {
+            return Err(ConfigError::Invalid {
+                key: "index_dir",
+                message: "must not be empty".to_owned(),
+            });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_work_without_a_file() {
+        let c = Config::default();
+        c.validate().unwrap();
+        assert_eq!(c.index_dir, Path::new("index"));
+    }
+
+    #[test]
+    fn unknown_keys_are_errors() {
+        let err = Config::from_toml("index_dri = \"x\"").unwrap_err();
+        assert!(err.contains("index_dri"), "{err}");
+        let err = Config::from_toml("[server]\nadr = \"x\"").unwrap_err();
+        assert!(err.contains("adr"), "{err}");
+    }
+
+    #[test]
+    fn file_then_env() {
+        let mut c =
+            Config::from_toml("index_dir = \"/a\"\n[server]\naddr = \"0.0.0.0:9000\"").unwrap();
+        assert_eq!(c.server.addr, "0.0.0.0:9000");
+        assert_eq!(c.server.request_timeout_ms, 10_000);
+        c.apply_env(|k| (k == "TRACUU_INDEX_DIR").then(|| "/b".to_owned()))
+            .unwrap();
+        assert_eq!(c.index_dir, Path::new("/b"));
+    }
+
+    #[test]
+    fn validation_names_the_key() {
+        let mut c = Config::default();
+        c.server.addr = "nonsense".into();
+        let err = c.validate().unwrap_err().to_string();
+        assert!(err.contains("server.addr"), "{err}");
+    }
+}

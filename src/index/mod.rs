@@ -1,0 +1,393 @@
+//! The on-disk index: tantivy segments plus the document table, in generation directories under
+//! one root, switched atomically.
+//!
+//! ```text
+//! index/
+//!   CURRENT               name of the live generation, replaced by rename
+//!   gen-<millis>/         tantivy files, documents.jsonl, tracuu-meta.json
+//! ```
+//!
+//! A build writes a whole new generation, commits it, then renames a new `CURRENT` into place.
+//! Killed at any point before that rename, the previous generation still opens and serves; the
+//! half-written directory is removed by the next build. No network IO happens here.
+
+mod schema;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+use tantivy::{Index, IndexReader, ReloadPolicy, Term};
+
+use crate::ingest::Corpus;
+use crate::model::{Article, Document};
+
+pub use schema::{
+    Fields, KIND_ARTICLE, SCHEMA_VERSION, StoredArticle, article_document, build_schema,
+    so_hieu_key,
+};
+
+/// Field names, for the search module's fast-field reads.
+pub mod schema_field_names {
+    pub use super::schema::{DEMUC, DOC_KEY, DOC_TYPE, ID, ISSUED_DAYS, ISSUER, STATUS, YEAR};
+}
+
+const CURRENT: &str = "CURRENT";
+const META_FILE: &str = "tracuu-meta.json";
+const DOCUMENTS_FILE: &str = "documents.jsonl";
+const GEN_PREFIX: &str = "gen-";
+/// Memory for tantivy's indexing threads, split between them.
+const WRITER_HEAP_BYTES: usize = 600 * 1024 * 1024;
+/// Generations kept after a build: the live one and the one before it, which a running server
+/// may still be reading until it reloads.
+const GENERATIONS_KEPT: usize = 2;
+
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("no index in {dir}: build one with `tracuu index`")]
+    Missing { dir: PathBuf },
+    #[error(
+        "the index in {dir} was built with schema version {found}, this program reads version {expected}: rebuild it with `tracuu index`"
+    )]
+    SchemaMismatch {
+        dir: PathBuf,
+        found: u32,
+        expected: u32,
+    },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: invalid metadata: {reason}")]
+    Corrupt { path: PathBuf, reason: String },
+    #[error("tantivy: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
+    move |source| IndexError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// What a generation holds, written beside its segments.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IndexMeta {
+    pub schema_version: u32,
+    /// Milliseconds since the Unix epoch.
+    pub built_at_ms: u64,
+    pub articles: usize,
+    pub documents: usize,
+    /// Where the records came from ("content", "phapdien:../shared/data/phapdien").
+    pub sources: Vec<String>,
+}
+
+/// An open generation: tantivy index and reader, resolved fields and the document table.
+pub struct LawIndex {
+    pub index: Index,
+    pub reader: IndexReader,
+    pub fields: Fields,
+    pub meta: IndexMeta,
+    pub generation: PathBuf,
+    documents: HashMap<String, Arc<Document>>,
+    common_terms: HashSet<String>,
+}
+
+impl LawIndex {
+    /// Opens the live generation under `root`.
+    pub fn open(root: &Path) -> Result<LawIndex, IndexError> {
+        let generation = current_generation(root)?;
+        LawIndex::open_generation(&generation)
+    }
+
+    fn open_generation(generation: &Path) -> Result<LawIndex, IndexError> {
+        let meta_path = generation.join(META_FILE);
+        let meta_bytes = std::fs::read(&meta_path).map_err(io_err(&meta_path))?;
+        let meta: IndexMeta =
+            serde_json::from_slice(&meta_bytes).map_err(|e| IndexError::Corrupt {
+                path: meta_path.clone(),
+                reason: e.to_string(),
+            })?;
+        if meta.schema_version != SCHEMA_VERSION {
+            return Err(IndexError::SchemaMismatch {
+                dir: generation.to_owned(),
+                found: meta.schema_version,
+                expected: SCHEMA_VERSION,
+            });
+        }
+        let index = Index::open_in_dir(generation)?;
+        crate::analysis::register(index.tokenizers());
+        let fields = Fields::new(&index.schema())?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let docs_path = generation.join(DOCUMENTS_FILE);
+        let text = std::fs::read_to_string(&docs_path).map_err(io_err(&docs_path))?;
+        let mut documents = HashMap::new();
+        for (i, line) in text.lines().enumerate() {
+            let doc: Document = serde_json::from_str(line).map_err(|e| IndexError::Corrupt {
+                path: docs_path.clone(),
+                reason: format!("line {}: {e}", i + 1),
+            })?;
+            documents.insert(doc.key.clone(), Arc::new(doc));
+        }
+        let common_terms = common_terms(&reader, &[fields.text_fold, fields.text_bigram])?;
+        Ok(LawIndex {
+            index,
+            reader,
+            fields,
+            meta,
+            generation: generation.to_owned(),
+            documents,
+            common_terms,
+        })
+    }
+
+    /// True for a folded syllable or bigram that occurs in at least
+    /// [`COMMON_TERM_DOC_RATIO`] of the articles' texts ("của", "quy định"): such terms say
+    /// little about relevance and cost the most to score.
+    pub fn is_common(&self, folded_term: &str) -> bool {
+        self.common_terms.contains(folded_term)
+    }
+
+    pub fn document(&self, key: &str) -> Option<&Arc<Document>> {
+        self.documents.get(key)
+    }
+
+    pub fn documents(&self) -> impl Iterator<Item = &Arc<Document>> {
+        self.documents.values()
+    }
+
+    /// The stored article with this id.
+    pub fn article(&self, id: &str) -> Result<Option<Article>, IndexError> {
+        let searcher = self.reader.searcher();
+        let term = Term::from_field_text(self.fields.id, id);
+        let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+        let top = searcher.search(
+            &query,
+            &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
+        )?;
+        match top.first() {
+            Some((_, addr)) => Ok(Some(self.stored_article(&searcher, *addr)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Decodes the stored payload of a hit.
+    pub fn stored_article(
+        &self,
+        searcher: &tantivy::Searcher,
+        addr: tantivy::DocAddress,
+    ) -> Result<Article, IndexError> {
+        use tantivy::schema::Value;
+        let doc: tantivy::TantivyDocument = searcher.doc(addr)?;
+        let payload = doc
+            .get_first(self.fields.payload)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default();
+        let stored: StoredArticle =
+            serde_json::from_str(payload).map_err(|e| IndexError::Corrupt {
+                path: self.generation.clone(),
+                reason: format!("stored article: {e}"),
+            })?;
+        Ok(stored.article)
+    }
+}
+
+/// Share of articles a term must occur in to count as common (see [`LawIndex::is_common`]).
+pub const COMMON_TERM_DOC_RATIO: f64 = 0.05;
+
+fn common_terms(
+    reader: &IndexReader,
+    fields: &[tantivy::schema::Field],
+) -> Result<HashSet<String>, IndexError> {
+    let searcher = reader.searcher();
+    let min_df = (searcher.num_docs() as f64 * COMMON_TERM_DOC_RATIO)
+        .ceil()
+        .max(1.0) as u32;
+    let mut out = HashSet::new();
+    for segment in searcher.segment_readers() {
+        for &field in fields {
+            let inverted = segment.inverted_index(field)?;
+            let mut stream = inverted
+                .terms()
+                .stream()
+                .map_err(tantivy::TantivyError::from)?;
+            while stream.advance() {
+                // Per segment; the build merges into one segment, so this is the corpus figure.
+                if stream.value().doc_freq >= min_df
+                    && let Ok(term) = std::str::from_utf8(stream.key())
+                {
+                    out.insert(term.to_owned());
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The live generation's directory under `root`.
+pub fn current_generation(root: &Path) -> Result<PathBuf, IndexError> {
+    let pointer = root.join(CURRENT);
+    let name = match std::fs::read_to_string(&pointer) {
+        Ok(name) => name,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(IndexError::Missing {
+                dir: root.to_owned(),
+            });
+        }
+        Err(e) => return Err(io_err(&pointer)(e)),
+    };
+    let name = name.trim();
+    if !name.starts_with(GEN_PREFIX) || name.contains(['/', '\\']) {
+        return Err(IndexError::Corrupt {
+            path: pointer,
+            reason: format!("not a generation name: {name:?}"),
+        });
+    }
+    Ok(root.join(name))
+}
+
+/// Progress of a build, for a progress bar.
+pub trait Progress: Sync {
+    fn start(&self, total: u64);
+    fn advance(&self, n: u64);
+    fn finish(&self);
+}
+
+impl Progress for () {
+    fn start(&self, _: u64) {}
+    fn advance(&self, _: u64) {}
+    fn finish(&self) {}
+}
+
+/// Builds a new generation from `corpus` under `root` and makes it live.
+pub fn build(
+    root: &Path,
+    corpus: &Corpus,
+    sources: Vec<String>,
+    progress: &dyn Progress,
+) -> Result<IndexMeta, IndexError> {
+    std::fs::create_dir_all(root).map_err(io_err(root))?;
+    remove_stale_generations(root)?;
+    let built_at_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    let name = format!("{GEN_PREFIX}{built_at_ms}");
+    let generation = root.join(&name);
+    std::fs::create_dir(&generation).map_err(io_err(&generation))?;
+
+    let schema = build_schema();
+    let index = Index::create_in_dir(&generation, schema.clone())?;
+    crate::analysis::register(index.tokenizers());
+    let fields = Fields::new(&schema)?;
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 8);
+    let mut writer: tantivy::IndexWriter =
+        index.writer_with_num_threads(threads, WRITER_HEAP_BYTES)?;
+
+    progress.start(corpus.articles().len() as u64);
+    for chunk in corpus.articles().chunks(512) {
+        for article in chunk {
+            let document = corpus.documents.get(&article.doc_key);
+            // Upsert by stable id: a generation never holds two records with one id.
+            writer.delete_term(Term::from_field_text(fields.id, &article.id));
+            writer.add_document(article_document(&fields, article, document))?;
+        }
+        progress.advance(chunk.len() as u64);
+    }
+    writer.commit()?;
+    // One segment: every query pays per segment, and statistics are read per segment.
+    let segments = index.searchable_segment_ids()?;
+    if segments.len() > 1 {
+        writer.merge(&segments).wait()?;
+    }
+    writer.wait_merging_threads()?;
+    progress.finish();
+
+    let docs_path = generation.join(DOCUMENTS_FILE);
+    let mut lines = String::new();
+    for doc in corpus.documents.values() {
+        lines.push_str(&serde_json::to_string(doc).unwrap_or_default());
+        lines.push('\n');
+    }
+    write_synced(&docs_path, lines.as_bytes())?;
+    let meta = IndexMeta {
+        schema_version: SCHEMA_VERSION,
+        built_at_ms,
+        articles: corpus.articles().len(),
+        documents: corpus.documents.len(),
+        sources,
+    };
+    let meta_json = serde_json::to_vec_pretty(&meta).unwrap_or_default();
+    write_synced(&generation.join(META_FILE), &meta_json)?;
+    sync_dir(&generation)?;
+
+    // The switch: a whole new pointer file renamed over the old one.
+    let tmp = root.join(format!("{CURRENT}.tmp"));
+    write_synced(&tmp, name.as_bytes())?;
+    std::fs::rename(&tmp, root.join(CURRENT)).map_err(io_err(root))?;
+    sync_dir(root)?;
+    prune_generations(root, &name)?;
+    Ok(meta)
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), IndexError> {
+    use std::io::Write;
+    let mut f = std::fs::File::create(path).map_err(io_err(path))?;
+    f.write_all(bytes).map_err(io_err(path))?;
+    f.sync_all().map_err(io_err(path))
+}
+
+fn sync_dir(dir: &Path) -> Result<(), IndexError> {
+    std::fs::File::open(dir)
+        .and_then(|f| f.sync_all())
+        .map_err(io_err(dir))
+}
+
+fn generations(root: &Path) -> Result<Vec<String>, IndexError> {
+    let mut names: Vec<String> = std::fs::read_dir(root)
+        .map_err(io_err(root))?
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.starts_with(GEN_PREFIX))
+        .collect();
+    // Same-length millisecond stamps sort in time order.
+    names.sort_by(|a, b| a.len().cmp(&b.len()).then(a.cmp(b)));
+    Ok(names)
+}
+
+/// Removes generations newer than the live one: leftovers of a build that was killed.
+fn remove_stale_generations(root: &Path) -> Result<(), IndexError> {
+    let live = current_generation(root)
+        .ok()
+        .and_then(|p| p.file_name()?.to_str().map(str::to_owned));
+    for name in generations(root)? {
+        let newer = live
+            .as_ref()
+            .is_none_or(|l| (name.len(), &name) > (l.len(), l));
+        if newer {
+            let path = root.join(&name);
+            std::fs::remove_dir_all(&path).map_err(io_err(&path))?;
+        }
+    }
+    Ok(())
+}
+
+fn prune_generations(root: &Path, live: &str) -> Result<(), IndexError> {
+    let names = generations(root)?;
+    let keep_from = names.len().saturating_sub(GENERATIONS_KEPT);
+    for name in &names[..keep_from] {
+        if name != live {
+            let path = root.join(name);
+            std::fs::remove_dir_all(&path).map_err(io_err(&path))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,15 @@
+//! tracuu: Vietnam's open legal-information portal.
+//!
+//! Data flows one way: sources → `ingest` (domain values from `model`) → `index` (tantivy
+//! generations under `index/`) → `search` → the binary's commands. See ARCHITECTURE.md for the
+//! module map and the invariants each module keeps.
+
+pub mod analysis;
+pub mod baseline;
+pub mod bench;
+pub mod config;
+pub mod eval;
+pub mod index;
+pub mod ingest;
+pub mod model;
+pub mod search;

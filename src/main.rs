@@ -1,0 +1,388 @@
+//! The `tracuu` command: a thin layer over the library. Flags are resolved into the typed
+//! configuration once, then each subcommand calls one library entry point.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use tracuu::config::Config;
+use tracuu::index::{self, LawIndex};
+use tracuu::ingest::{self, Corpus, Report};
+use tracuu::search::{self, SearchRequest};
+
+#[derive(Parser)]
+#[command(
+    name = "tracuu",
+    version,
+    about = "Tra cứu pháp luật: Vietnam's open legal-information portal"
+)]
+struct Cli {
+    /// Configuration file (default: tracuu.toml when present).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Index root (default: index/).
+    #[arg(long, global = true)]
+    index_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the index from content/ and, optionally, the full code of law.
+    Index {
+        /// Curated content directory (default: content/).
+        #[arg(long)]
+        content: Option<PathBuf>,
+        /// Leave content/ out.
+        #[arg(long)]
+        no_content: bool,
+        /// Directory of the codified law in parsed form (articles-*.jsonl.gz, documents-*.jsonl.gz).
+        #[arg(long)]
+        phapdien: Option<PathBuf>,
+    },
+    /// Search from the command line.
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Group results by document.
+        #[arg(long)]
+        group: bool,
+        /// Show facet counts.
+        #[arg(long)]
+        facets: bool,
+    },
+    /// Measure relevance on a query file with known answers.
+    Eval {
+        #[arg(long)]
+        queries: PathBuf,
+        /// Write the JSON report (metrics and every missed query) here.
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// Fail (exit 1) when R@10 is below this.
+        #[arg(long)]
+        min_recall_at_10: Option<f64>,
+        /// Fail (exit 1) when MRR@10 is below this.
+        #[arg(long)]
+        min_mrr_at_10: Option<f64>,
+    },
+    /// Measure engine latency (one thread) and throughput (all cores) on a query file.
+    Bench {
+        #[arg(long)]
+        queries: PathBuf,
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+        /// Seconds of the throughput run.
+        #[arg(long, default_value_t = 5)]
+        seconds: u64,
+        /// Write the figures as JSON here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Write a curated content/ directory from the full code: the given đề mục and the documents
+    /// their articles cite.
+    Curate {
+        #[arg(long)]
+        phapdien: PathBuf,
+        /// Đề mục codes, comma-separated ("15.3,8.4").
+        #[arg(long, value_delimiter = ',')]
+        demuc: Vec<String>,
+        #[arg(long, default_value = "content")]
+        out: PathBuf,
+    },
+}
+
+fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let mut config = Config::load(cli.config.as_deref())?;
+    if let Some(dir) = cli.index_dir {
+        config.index_dir = dir;
+    }
+    match cli.command {
+        Command::Index {
+            content,
+            no_content,
+            phapdien,
+        } => {
+            let content = (!no_content).then(|| content.unwrap_or(config.content_dir.clone()));
+            let phapdien = phapdien.or(config.phapdien_dir.clone());
+            cmd_index(&config.index_dir, content.as_deref(), phapdien.as_deref())
+        }
+        Command::Search {
+            query,
+            limit,
+            group,
+            facets,
+        } => cmd_search(&config.index_dir, &query, limit, group, facets),
+        Command::Eval {
+            queries,
+            report,
+            min_recall_at_10,
+            min_mrr_at_10,
+        } => cmd_eval(
+            &config.index_dir,
+            &queries,
+            report.as_deref(),
+            min_recall_at_10,
+            min_mrr_at_10,
+        ),
+        Command::Bench {
+            queries,
+            rounds,
+            seconds,
+            out,
+        } => cmd_bench(&config.index_dir, &queries, rounds, seconds, out.as_deref()),
+        Command::Curate {
+            phapdien,
+            demuc,
+            out,
+        } => cmd_curate(&phapdien, &demuc, &out),
+    }
+}
+
+struct Bar(ProgressBar);
+
+impl index::Progress for Bar {
+    fn start(&self, total: u64) {
+        self.0.set_length(total);
+    }
+    fn advance(&self, n: u64) {
+        self.0.inc(n);
+    }
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+fn print_report(what: &str, report: &Report) {
+    eprintln!(
+        "{what}: {} lines read, {} articles accepted ({} without text in the source), {} replaced (same id), {} documents, {} rejected",
+        report.lines_read,
+        report.articles_accepted,
+        report.articles_without_text,
+        report.articles_replaced,
+        report.documents,
+        report.rejected.len()
+    );
+    for r in report.rejected.iter().take(50) {
+        eprintln!("  rejected: {r}");
+    }
+    if report.rejected.len() > 50 {
+        eprintln!("  ... and {} more", report.rejected.len() - 50);
+    }
+}
+
+fn cmd_index(root: &Path, content: Option<&Path>, phapdien: Option<&Path>) -> Result<()> {
+    let started = Instant::now();
+    let mut corpus = Corpus::new();
+    let mut sources = Vec::new();
+    let mut rejected = 0;
+    if let Some(dir) = phapdien {
+        let mut report = Report::default();
+        ingest::load_phapdien(dir, &mut corpus, &mut report)?;
+        print_report(&format!("phapdien {}", dir.display()), &report);
+        rejected += report.rejected.len();
+        sources.push(format!("phapdien:{}", dir.display()));
+    }
+    if let Some(dir) = content {
+        let mut report = Report::default();
+        ingest::load_content(dir, &mut corpus, &mut report)?;
+        print_report(&format!("content {}", dir.display()), &report);
+        rejected += report.rejected.len();
+        sources.push(format!("content:{}", dir.display()));
+    }
+    if corpus.articles().is_empty() {
+        bail!("nothing to index: give --phapdien DIR or a content directory");
+    }
+    let loaded = started.elapsed();
+    let bar = ProgressBar::new(0).with_style(
+        ProgressStyle::with_template("{spinner} indexing [{bar:40}] {pos}/{len} articles ({eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let meta = index::build(root, &corpus, sources, &Bar(bar))?;
+    eprintln!(
+        "indexed {} articles of {} documents into {} (load {:.1} s, total {:.1} s)",
+        meta.articles,
+        meta.documents,
+        root.display(),
+        loaded.as_secs_f64(),
+        started.elapsed().as_secs_f64()
+    );
+    if rejected > 0 {
+        bail!("{rejected} record(s) rejected (listed above); the index was built without them");
+    }
+    Ok(())
+}
+
+fn open(root: &Path) -> Result<LawIndex> {
+    LawIndex::open(root).with_context(|| format!("opening the index in {}", root.display()))
+}
+
+fn cmd_search(root: &Path, query: &str, limit: usize, group: bool, facets: bool) -> Result<()> {
+    let index = open(root)?;
+    let mut request = SearchRequest::new(query)?.paginate(1, limit)?;
+    request.group_by_document = group;
+    request.facets = facets;
+    let results = search::search(&index, &request)?;
+    let show_hit = |h: &search::Hit, indent: &str| {
+        let doc = h.document.as_ref();
+        println!(
+            "{indent}{:.2}  {}  {}  [{} {}]",
+            h.score,
+            h.article.label,
+            h.article.title,
+            doc.map_or("", |d| d.doc_type.as_str()),
+            doc.map_or("", |d| d.so_hieu.as_str()),
+        );
+        for f in &h.fragments {
+            let text: String = f
+                .spans
+                .iter()
+                .map(|s| {
+                    if s.highlight {
+                        format!("[{}]", s.text)
+                    } else {
+                        s.text.clone()
+                    }
+                })
+                .collect();
+            println!(
+                "{indent}    {}{text}{}",
+                if f.leading { "…" } else { "" },
+                if f.trailing { "…" } else { "" }
+            );
+        }
+    };
+    if let Some(doc) = &results.number_match {
+        println!("= {} {} {}", doc.doc_type, doc.so_hieu, doc.title);
+    }
+    for h in &results.hits {
+        show_hit(h, "");
+    }
+    for g in &results.groups {
+        let doc = g.document.as_ref();
+        println!(
+            "{:.2}  {} {}  ({} articles)",
+            g.best_score,
+            doc.map_or(g.doc_key.as_str(), |d| d.so_hieu.as_str()),
+            doc.map_or("", |d| d.title.as_str()),
+            g.matched_articles
+        );
+        for h in &g.hits {
+            show_hit(h, "    ");
+        }
+    }
+    if let Some(f) = &results.facets {
+        println!("{}", serde_json::to_string_pretty(f)?);
+    }
+    eprintln!("{} µs", results.took_us);
+    Ok(())
+}
+
+fn cmd_eval(
+    root: &Path,
+    queries: &Path,
+    report_path: Option<&Path>,
+    min_r10: Option<f64>,
+    min_mrr: Option<f64>,
+) -> Result<()> {
+    let index = open(root)?;
+    let queries = tracuu::eval::load_queries(queries)?;
+    let report = tracuu::eval::evaluate(&queries, |q| {
+        SearchRequest::new(q)
+            .ok()
+            .and_then(|r| search::search_ids(&index, &r, 100).ok())
+            .unwrap_or_default()
+    });
+    println!("{}", report.metrics);
+    if let Some(path) = report_path {
+        std::fs::write(path, serde_json::to_vec_pretty(&report)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+        eprintln!(
+            "report with {} missed queries: {}",
+            report.missed_at_10.len(),
+            path.display()
+        );
+    }
+    if let Some(min) = min_r10
+        && report.metrics.recall_at_10 < min
+    {
+        bail!(
+            "R@10 {:.4} is below the floor {min}",
+            report.metrics.recall_at_10
+        );
+    }
+    if let Some(min) = min_mrr
+        && report.metrics.mrr_at_10 < min
+    {
+        bail!(
+            "MRR@10 {:.4} is below the floor {min}",
+            report.metrics.mrr_at_10
+        );
+    }
+    Ok(())
+}
+
+fn cmd_bench(
+    root: &Path,
+    queries: &Path,
+    rounds: usize,
+    seconds: u64,
+    out: Option<&Path>,
+) -> Result<()> {
+    let index = open(root)?;
+    let queries: Vec<String> = tracuu::eval::load_queries(queries)?
+        .into_iter()
+        .map(|q| q.query)
+        .collect();
+    let run = |q: &str| {
+        if let Ok(r) = SearchRequest::new(q) {
+            let _ = search::search(&index, &r);
+        }
+    };
+    let latency = tracuu::bench::latency(&queries, rounds, run);
+    println!("engine latency, 1 thread: {latency}");
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let qps = tracuu::bench::throughput(&queries, threads, Duration::from_secs(seconds), run);
+    println!("throughput, {threads} threads: {qps:.0} queries/s");
+    if let Some(path) = out {
+        let json = serde_json::json!({
+            "index": index.meta,
+            "queries": queries.len(),
+            "latency_1_thread": latency,
+            "throughput_qps": qps,
+            "threads": threads,
+        });
+        std::fs::write(path, serde_json::to_vec_pretty(&json)?)?;
+    }
+    Ok(())
+}
+
+fn cmd_curate(phapdien: &Path, demuc: &[String], out: &Path) -> Result<()> {
+    if demuc.is_empty() {
+        bail!("give the đề mục to keep with --demuc 15.3,8.4,...");
+    }
+    let mut corpus = Corpus::new();
+    let mut report = Report::default();
+    ingest::load_phapdien(phapdien, &mut corpus, &mut report)?;
+    corpus.retain_articles(|a| demuc.iter().any(|d| *d == a.demuc_code));
+    ingest::write_content(&corpus, out)?;
+    eprintln!(
+        "wrote {} articles of {} documents to {}",
+        corpus.articles().len(),
+        corpus.documents.len(),
+        out.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,239 @@
+//! The one place where a [`SearchRequest`] becomes a tantivy query.
+//!
+//! Free text is a disjunction (natural questions must not need every word) of per-field BM25
+//! term scores: folded syllables everywhere, exact syllables when the person typed diacritics (so
+//! an exact match outscores a folded one), folded syllable bigrams (adjacent words score as a
+//! phrase, at the cost of one term lookup), dictionary words, and the document's context (type,
+//! title, đề mục). Quoted phrases and filters are required, exclusions forbidden, and a document
+//! number in the query lifts that document above everything else.
+
+use std::collections::HashSet;
+
+use tantivy::Term;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+
+use super::request::{Filters, QueryTree, SearchRequest};
+use crate::analysis::{self, Syllable};
+use crate::index::{Fields, LawIndex, so_hieu_key};
+
+/// Field weights. Titles of articles are short statements of what the article rules on, and
+/// questions are mostly about that, hence the heavy title weight.
+const W_TITLE: f32 = 2.5;
+const W_TEXT: f32 = 1.0;
+const W_TITLE_EXACT: f32 = 0.6;
+const W_TEXT_EXACT: f32 = 0.3;
+const W_TITLE_BIGRAM: f32 = 2.5;
+const W_TEXT_BIGRAM: f32 = 1.0;
+const W_WORDS: f32 = 0.5;
+const W_CONTEXT: f32 = 0.3;
+const W_PHRASE: f32 = 2.0;
+/// A document number the person typed puts its document first, whatever the other words say.
+const W_DOC_NUMBER: f32 = 1000.0;
+
+fn term_query(field: Field, text: &str, boost: f32) -> (Occur, Box<dyn Query>) {
+    let q = TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    );
+    (Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost)))
+}
+
+fn phrase_or_term(field: Field, syllables: &[Syllable], exact: bool) -> Box<dyn Query> {
+    let form = |s: &Syllable| {
+        if exact {
+            s.exact.clone()
+        } else {
+            s.folded.clone()
+        }
+    };
+    if syllables.len() == 1 {
+        return Box::new(TermQuery::new(
+            Term::from_field_text(field, &form(&syllables[0])),
+            IndexRecordOption::Basic,
+        ));
+    }
+    Box::new(PhraseQuery::new(
+        syllables
+            .iter()
+            .map(|s| Term::from_field_text(field, &form(s)))
+            .collect(),
+    ))
+}
+
+/// "In the title or the text" for a phrase, folded.
+fn phrase_anywhere(fields: &Fields, syllables: &[Syllable]) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(vec![
+        (
+            Occur::Should,
+            phrase_or_term(fields.title_fold, syllables, false),
+        ),
+        (
+            Occur::Should,
+            phrase_or_term(fields.text_fold, syllables, false),
+        ),
+    ]))
+}
+
+pub fn compile(index: &LawIndex, request: &SearchRequest) -> Box<dyn Query> {
+    let fields = &index.fields;
+    let tree = request.tree();
+    let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    free_text(index, tree, &mut should);
+
+    let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for phrase in &tree.phrases {
+        must.push((Occur::Must, phrase_anywhere(fields, phrase)));
+        if tree.has_diacritics {
+            should.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    phrase_or_term(fields.text, phrase, true),
+                    W_PHRASE,
+                )),
+            ));
+        }
+    }
+    for excluded in &tree.excluded {
+        must.push((Occur::MustNot, phrase_anywhere(fields, excluded)));
+    }
+    let numbers = number_query(fields, tree);
+    if let Some(numbers) = numbers {
+        if tree.syllables.is_empty() && tree.phrases.is_empty() {
+            // Only a number was typed: its document, nothing else.
+            must.push((Occur::Must, numbers));
+        } else {
+            should.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(numbers, W_DOC_NUMBER)),
+            ));
+        }
+    }
+    filters(fields, &request.filters, &mut must);
+
+    if must.is_empty() {
+        return if should.is_empty() {
+            Box::new(EmptyQuery)
+        } else {
+            Box::new(BooleanQuery::new(should))
+        };
+    }
+    if !should.is_empty() {
+        // Scores come from the free text; the required parts only restrict.
+        must.push((Occur::Should, Box::new(BooleanQuery::new(should))));
+    }
+    Box::new(BooleanQuery::new(must))
+}
+
+fn free_text(index: &LawIndex, tree: &QueryTree, out: &mut Vec<(Occur, Box<dyn Query>)>) {
+    let fields = &index.fields;
+    // Common terms are dropped unless nothing else is left: they barely move the ranking and
+    // their long posting lists are most of a query's cost.
+    let all_common = tree.syllables.iter().all(|s| index.is_common(&s.folded));
+    let keep = |t: &str| all_common || !index.is_common(t);
+    let mut seen = HashSet::new();
+    for s in &tree.syllables {
+        if !seen.insert(s.exact.as_str()) || !keep(&s.folded) {
+            continue;
+        }
+        out.push(term_query(fields.title_fold, &s.folded, W_TITLE));
+        out.push(term_query(fields.text_fold, &s.folded, W_TEXT));
+        out.push(term_query(fields.context, &s.folded, W_CONTEXT));
+        if tree.has_diacritics && s.exact != s.folded {
+            out.push(term_query(fields.title, &s.exact, W_TITLE_EXACT));
+            out.push(term_query(fields.text, &s.exact, W_TEXT_EXACT));
+        }
+    }
+    let mut seen = HashSet::new();
+    for (_, _, bigram) in analysis::bigrams(&tree.syllables) {
+        if keep(&bigram) && seen.insert(bigram.clone()) {
+            out.push(term_query(fields.title_bigram, &bigram, W_TITLE_BIGRAM));
+            out.push(term_query(fields.text_bigram, &bigram, W_TEXT_BIGRAM));
+        }
+    }
+    if tree.has_diacritics {
+        let text: Vec<&str> = tree.syllables.iter().map(|s| s.exact.as_str()).collect();
+        let mut seen = HashSet::new();
+        for (_, word) in analysis::words(&text.join(" ")) {
+            if seen.insert(word.clone()) {
+                out.push(term_query(fields.words, &word, W_WORDS));
+            }
+        }
+    }
+}
+
+fn number_query(fields: &Fields, tree: &QueryTree) -> Option<Box<dyn Query>> {
+    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for n in &tree.numbers {
+        alternatives.push((
+            Occur::Should,
+            Box::new(TermQuery::new(
+                Term::from_field_text(fields.so_hieu, &n.key()),
+                IndexRecordOption::Basic,
+            )),
+        ));
+    }
+    for p in &tree.partial_numbers {
+        // "43/2011" with an optional type hint matches "43/2011/nd-cp"; keys are folded ASCII.
+        let type_part = p
+            .type_hint
+            .map(|t| regex_escape(&so_hieu_key(t)))
+            .unwrap_or_default();
+        let pattern = format!("{}/{}/{}.*", p.number, p.year, type_part);
+        if let Ok(q) = RegexQuery::from_pattern(&pattern, fields.so_hieu) {
+            alternatives.push((Occur::Should, Box::new(q)));
+        }
+    }
+    match alternatives.len() {
+        0 => None,
+        _ => Some(Box::new(BooleanQuery::new(alternatives))),
+    }
+}
+
+fn regex_escape(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            let special = "\\.+*?()|[]{}^$#&-~".contains(c);
+            special
+                .then_some('\\')
+                .into_iter()
+                .chain(std::iter::once(c))
+        })
+        .collect()
+}
+
+fn any_of<T>(values: &[T], term: impl Fn(&T) -> Term, out: &mut Vec<(Occur, Box<dyn Query>)>) {
+    if values.is_empty() {
+        return;
+    }
+    let alternatives = values
+        .iter()
+        .map(|v| {
+            let q: Box<dyn Query> = Box::new(TermQuery::new(term(v), IndexRecordOption::Basic));
+            (Occur::Should, q)
+        })
+        .collect();
+    out.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
+}
+
+fn filters(fields: &Fields, f: &Filters, out: &mut Vec<(Occur, Box<dyn Query>)>) {
+    any_of(
+        &f.doc_types,
+        |v| Term::from_field_text(fields.doc_type, v),
+        out,
+    );
+    any_of(&f.issuers, |v| Term::from_field_text(fields.issuer, v), out);
+    any_of(
+        &f.years,
+        |v| Term::from_field_u64(fields.year, u64::from(*v)),
+        out,
+    );
+    any_of(&f.demuc, |v| Term::from_field_text(fields.demuc, v), out);
+    any_of(
+        &f.status,
+        |v| Term::from_field_text(fields.status, v.slug()),
+        out,
+    );
+}

@@ -1,0 +1,354 @@
+//! Search over the index: a validated [`SearchRequest`] in, our own [`SearchResults`] out.
+//! Callers never see tantivy types; the query is compiled in exactly one place (`compile`).
+
+mod compile;
+mod request;
+mod snippet;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use tantivy::collector::TopDocs;
+use tantivy::{DocAddress, Searcher};
+
+use crate::index::{IndexError, LawIndex, schema_field_names as names};
+use crate::model::{Article, Document};
+
+pub use request::{
+    DEFAULT_PAGE_SIZE, Filters, MAX_FILTER_VALUES, MAX_PAGE_SIZE, MAX_QUERY_CHARS,
+    MAX_QUERY_SYLLABLES, MAX_RESULT_WINDOW, QueryTree, RequestError, SearchRequest, Sort,
+};
+pub use snippet::{FRAGMENT_SYLLABLES, Fragment, Highlighter, MAX_FRAGMENTS, Span};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error(transparent)]
+    Request(#[from] RequestError),
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error("search failed: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+}
+
+/// Articles shown per document group.
+pub const HITS_PER_GROUP: usize = 3;
+
+/// One matching article.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub score: f32,
+    pub article: Article,
+    pub document: Option<Arc<Document>>,
+    /// The article's title with query terms highlighted.
+    pub title: Vec<Span>,
+    pub fragments: Vec<Fragment>,
+}
+
+/// Matching articles of one document.
+#[derive(Debug, Clone)]
+pub struct DocumentGroup {
+    pub doc_key: String,
+    pub document: Option<Arc<Document>>,
+    pub best_score: f32,
+    /// Matching articles in the result window.
+    pub matched_articles: usize,
+    /// The best few of them.
+    pub hits: Vec<Hit>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: usize,
+}
+
+/// Counts per value of each document field, over the result window.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Facets {
+    pub doc_type: Vec<FacetCount>,
+    pub issuer: Vec<FacetCount>,
+    pub year: Vec<FacetCount>,
+    pub demuc: Vec<FacetCount>,
+    pub status: Vec<FacetCount>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchResults {
+    /// The page of articles (empty when grouped).
+    pub hits: Vec<Hit>,
+    /// The page of documents (when grouped).
+    pub groups: Vec<DocumentGroup>,
+    /// Results in the window the page was cut from, when the window was collected.
+    pub window: Option<usize>,
+    /// Another page follows.
+    pub has_more: bool,
+    pub facets: Option<Facets>,
+    /// A document number in the query named this document.
+    pub number_match: Option<Arc<Document>>,
+    pub took_us: u64,
+}
+
+/// Per-hit values read from fast fields, for grouping, sorting and facets.
+struct WindowEntry {
+    score: f32,
+    addr: DocAddress,
+    doc_key: String,
+    issued_days: Option<i64>,
+}
+
+/// Runs `request` against `index`.
+pub fn search(index: &LawIndex, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+    let started = Instant::now();
+    let searcher = index.reader.searcher();
+    let query = compile::compile(index, request);
+    let highlighter = highlighter(request);
+    let mut results = SearchResults::default();
+
+    if !request.needs_window() {
+        let top = searcher.search(
+            &query,
+            &TopDocs::with_limit(request.page_size() + 1)
+                .and_offset(request.offset())
+                .order_by_score(),
+        )?;
+        results.has_more = top.len() > request.page_size();
+        for (score, addr) in top.into_iter().take(request.page_size()) {
+            results
+                .hits
+                .push(hit(index, &searcher, &highlighter, request, score, addr)?);
+        }
+    } else {
+        let top = searcher.search(
+            &query,
+            &TopDocs::with_limit(MAX_RESULT_WINDOW).order_by_score(),
+        )?;
+        let mut window = window_entries(&searcher, top)?;
+        if request.facets {
+            results.facets = Some(facets(&searcher, &window)?);
+        }
+        match request.sort {
+            Sort::Relevance => {}
+            Sort::Newest => {
+                window.sort_by_key(|e| std::cmp::Reverse(e.issued_days.unwrap_or(i64::MIN)))
+            }
+            Sort::Oldest => window.sort_by_key(|e| e.issued_days.unwrap_or(i64::MAX)),
+        }
+        results.window = Some(window.len());
+        if request.group_by_document {
+            let mut order: Vec<String> = Vec::new();
+            let mut members: HashMap<&str, Vec<&WindowEntry>> = HashMap::new();
+            for e in &window {
+                let list = members.entry(e.doc_key.as_str()).or_default();
+                if list.is_empty() {
+                    order.push(e.doc_key.clone());
+                }
+                list.push(e);
+            }
+            results.has_more = order.len() > request.offset() + request.page_size();
+            for key in order
+                .iter()
+                .skip(request.offset())
+                .take(request.page_size())
+            {
+                let list = &members[key.as_str()];
+                let mut hits = Vec::new();
+                for e in list.iter().take(HITS_PER_GROUP) {
+                    hits.push(hit(
+                        index,
+                        &searcher,
+                        &highlighter,
+                        request,
+                        e.score,
+                        e.addr,
+                    )?);
+                }
+                results.groups.push(DocumentGroup {
+                    doc_key: key.clone(),
+                    document: index.document(key).cloned(),
+                    best_score: list.first().map_or(0.0, |e| e.score),
+                    matched_articles: list.len(),
+                    hits,
+                });
+            }
+        } else {
+            results.has_more = window.len() > request.offset() + request.page_size();
+            for e in window
+                .iter()
+                .skip(request.offset())
+                .take(request.page_size())
+            {
+                results.hits.push(hit(
+                    index,
+                    &searcher,
+                    &highlighter,
+                    request,
+                    e.score,
+                    e.addr,
+                )?);
+            }
+        }
+    }
+    results.number_match = request
+        .tree()
+        .numbers
+        .iter()
+        .find_map(|n| index.document(n.canonical()).cloned());
+    results.took_us = started.elapsed().as_micros() as u64;
+    Ok(results)
+}
+
+/// Ids of the best `limit` articles, best first: the engine alone, for evaluation.
+pub fn search_ids(
+    index: &LawIndex,
+    request: &SearchRequest,
+    limit: usize,
+) -> Result<Vec<String>, SearchError> {
+    let searcher = index.reader.searcher();
+    let query = compile::compile(index, request);
+    let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+    let mut ids = Vec::with_capacity(top.len());
+    let mut columns = HashMap::new();
+    for (_, addr) in top {
+        let column = match columns.entry(addr.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+            std::collections::hash_map::Entry::Vacant(v) => v.insert(
+                searcher
+                    .segment_reader(addr.segment_ord)
+                    .fast_fields()
+                    .str(names::ID)?,
+            ),
+        };
+        ids.push(first_str(column.as_ref(), addr.doc_id)?);
+    }
+    Ok(ids)
+}
+
+fn highlighter(request: &SearchRequest) -> Highlighter {
+    let tree = request.tree();
+    Highlighter::new(tree.syllables.iter().chain(tree.phrases.iter().flatten()))
+}
+
+fn hit(
+    index: &LawIndex,
+    searcher: &Searcher,
+    highlighter: &Highlighter,
+    request: &SearchRequest,
+    score: f32,
+    addr: DocAddress,
+) -> Result<Hit, SearchError> {
+    let article = index.stored_article(searcher, addr)?;
+    let (title, fragments) = if request.snippets {
+        (
+            highlighter.highlight(&article.title),
+            highlighter.fragments(&article.text),
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    Ok(Hit {
+        score,
+        document: index.document(&article.doc_key).cloned(),
+        article,
+        title,
+        fragments,
+    })
+}
+
+fn first_str(
+    column: Option<&tantivy::columnar::StrColumn>,
+    doc: u32,
+) -> Result<String, SearchError> {
+    let mut out = String::new();
+    if let Some(column) = column
+        && let Some(ord) = column.term_ords(doc).next()
+    {
+        column
+            .ord_to_str(ord, &mut out)
+            .map_err(|e| SearchError::Tantivy(e.into()))?;
+    }
+    Ok(out)
+}
+
+fn window_entries(
+    searcher: &Searcher,
+    top: Vec<(f32, DocAddress)>,
+) -> Result<Vec<WindowEntry>, SearchError> {
+    let mut per_segment: HashMap<
+        u32,
+        (
+            Option<tantivy::columnar::StrColumn>,
+            Option<tantivy::columnar::Column<i64>>,
+        ),
+    > = HashMap::new();
+    let mut out = Vec::with_capacity(top.len());
+    for (score, addr) in top {
+        if let std::collections::hash_map::Entry::Vacant(v) = per_segment.entry(addr.segment_ord) {
+            let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
+            v.insert((ff.str(names::DOC_KEY)?, ff.i64(names::ISSUED_DAYS).ok()));
+        }
+        let (keys, days) = &per_segment[&addr.segment_ord];
+        out.push(WindowEntry {
+            score,
+            addr,
+            doc_key: first_str(keys.as_ref(), addr.doc_id)?,
+            issued_days: days.as_ref().and_then(|c| c.first(addr.doc_id)),
+        });
+    }
+    Ok(out)
+}
+
+fn facets(searcher: &Searcher, window: &[WindowEntry]) -> Result<Facets, SearchError> {
+    let mut counts: [HashMap<String, usize>; 5] = Default::default();
+    let dims = [names::DOC_TYPE, names::ISSUER, names::DEMUC, names::STATUS];
+    let mut columns: HashMap<
+        u32,
+        (
+            Vec<Option<tantivy::columnar::StrColumn>>,
+            Option<tantivy::columnar::Column<u64>>,
+        ),
+    > = HashMap::new();
+    for e in window {
+        let seg = e.addr.segment_ord;
+        if let std::collections::hash_map::Entry::Vacant(v) = columns.entry(seg) {
+            let ff = searcher.segment_reader(seg).fast_fields();
+            let strs = dims
+                .iter()
+                .map(|d| ff.str(d))
+                .collect::<Result<Vec<_>, _>>()?;
+            v.insert((strs, ff.u64(names::YEAR).ok()));
+        }
+        let (strs, year) = &columns[&seg];
+        for (i, column) in strs.iter().enumerate() {
+            let value = first_str(column.as_ref(), e.addr.doc_id)?;
+            if !value.is_empty() {
+                *counts[i].entry(value).or_default() += 1;
+            }
+        }
+        if let Some(y) = year.as_ref().and_then(|c| c.first(e.addr.doc_id)) {
+            *counts[4].entry(y.to_string()).or_default() += 1;
+        }
+    }
+    let sorted = |m: &HashMap<String, usize>, by_value_desc: bool| {
+        let mut v: Vec<FacetCount> = m
+            .iter()
+            .map(|(value, &count)| FacetCount {
+                value: value.clone(),
+                count,
+            })
+            .collect();
+        if by_value_desc {
+            v.sort_by(|a, b| b.value.cmp(&a.value));
+        } else {
+            v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        }
+        v
+    };
+    Ok(Facets {
+        doc_type: sorted(&counts[0], false),
+        issuer: sorted(&counts[1], false),
+        demuc: sorted(&counts[2], false),
+        status: sorted(&counts[3], false),
+        year: sorted(&counts[4], true),
+    })
+}
