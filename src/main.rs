@@ -82,6 +82,9 @@ enum Command {
         /// Write the figures as JSON here.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Measure ranking alone, without loading stored articles and computing snippets.
+        #[arg(long)]
+        no_snippets: bool,
     },
     /// Write a curated content/ directory from the full code: the given đề mục and the documents
     /// their articles cite.
@@ -142,7 +145,15 @@ fn main() -> Result<()> {
             rounds,
             seconds,
             out,
-        } => cmd_bench(&config.index_dir, &queries, rounds, seconds, out.as_deref()),
+            no_snippets,
+        } => cmd_bench(
+            &config.index_dir,
+            &queries,
+            rounds,
+            seconds,
+            out.as_deref(),
+            !no_snippets,
+        ),
         Command::Curate {
             phapdien,
             demuc,
@@ -340,6 +351,7 @@ fn cmd_bench(
     rounds: usize,
     seconds: u64,
     out: Option<&Path>,
+    snippets: bool,
 ) -> Result<()> {
     let index = open(root)?;
     let queries: Vec<String> = tracuu::eval::load_queries(queries)?
@@ -347,12 +359,25 @@ fn cmd_bench(
         .map(|q| q.query)
         .collect();
     let run = |q: &str| {
-        if let Ok(r) = SearchRequest::new(q) {
+        if let Ok(mut r) = SearchRequest::new(q) {
+            r.snippets = snippets;
             let _ = search::search(&index, &r);
         }
     };
     let latency = tracuu::bench::latency(&queries, rounds, run);
     println!("engine latency, 1 thread: {latency}");
+    let mut slowest: Vec<(Duration, &str)> = queries
+        .iter()
+        .map(|q| {
+            let t = Instant::now();
+            run(q);
+            (t.elapsed(), q.as_str())
+        })
+        .collect();
+    slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    for (took, q) in slowest.iter().take(5) {
+        println!("  slow: {:.2} ms  {q}", took.as_secs_f64() * 1000.0);
+    }
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let qps = tracuu::bench::throughput(&queries, threads, Duration::from_secs(seconds), run);
     println!("throughput, {threads} threads: {qps:.0} queries/s");

@@ -138,6 +138,10 @@ impl LawIndex {
             documents.insert(doc.key.clone(), Arc::new(doc));
         }
         let common_terms = common_terms(&reader, &[fields.text_fold, fields.text_bigram])?;
+        // Built now rather than on the first query, which would otherwise pay for it.
+        if let Err(e) = crate::analysis::Segmenter::global() {
+            tracing::warn!(error = %e, "word segmenter unavailable; searching without words");
+        }
         Ok(LawIndex {
             index,
             reader,

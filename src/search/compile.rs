@@ -9,37 +9,43 @@
 
 use std::collections::HashSet;
 
-use tantivy::Term;
 use tantivy::query::{
     BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{Searcher, Term};
 
+use super::intent::Intent;
 use super::request::{Filters, QueryTree, SearchRequest};
 use crate::analysis::{self, Syllable};
 use crate::index::{Fields, LawIndex, so_hieu_key};
 
 /// Field weights. Titles of articles are short statements of what the article rules on, and
 /// questions are mostly about that, hence the heavy title weight.
-const W_TITLE: f32 = 2.5;
+// Field weights, tuned on the dev question set at the granularity of "which field matters
+// more" (not per query): text bigrams carry phrase evidence and weigh most; titles are short, so
+// BM25 already favours them and a high title weight over-rewards a single shared word.
+const W_TITLE: f32 = 0.7;
 const W_TEXT: f32 = 1.0;
-const W_TITLE_EXACT: f32 = 0.6;
+const W_TITLE_EXACT: f32 = 0.3;
 const W_TEXT_EXACT: f32 = 0.3;
-const W_TITLE_BIGRAM: f32 = 2.5;
-const W_TEXT_BIGRAM: f32 = 1.0;
-const W_WORDS: f32 = 0.5;
+const W_TITLE_BIGRAM: f32 = 1.0;
+const W_TEXT_BIGRAM: f32 = 2.0;
+const W_WORDS: f32 = 1.0;
 const W_CONTEXT: f32 = 0.3;
 const W_PHRASE: f32 = 2.0;
+/// The whole (short) query is the article's title, or a phrase of it: "đăng ký thường trú".
+const W_TITLE_PHRASE: f32 = 3.0;
+/// Longest query whose whole text is also tried as a title phrase.
+const MAX_TITLE_PHRASE_SYLLABLES: usize = 8;
+/// "X là gì": the definitions article ("Giải thích từ ngữ") of the text that defines X.
+const W_DEFINITION: f32 = 4.0;
+/// "bao lâu": provisions that set a time limit (thời hạn).
+const W_DURATION: f32 = 1.0;
+/// Most term scorers in one query (see `select_terms`).
+const MAX_SCORED_TERMS: usize = 32;
 /// A document number the person typed puts its document first, whatever the other words say.
 const W_DOC_NUMBER: f32 = 1000.0;
-
-fn term_query(field: Field, text: &str, boost: f32) -> (Occur, Box<dyn Query>) {
-    let q = TermQuery::new(
-        Term::from_field_text(field, text),
-        IndexRecordOption::WithFreqs,
-    );
-    (Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost)))
-}
 
 fn phrase_or_term(field: Field, syllables: &[Syllable], exact: bool) -> Box<dyn Query> {
     let form = |s: &Syllable| {
@@ -77,11 +83,11 @@ fn phrase_anywhere(fields: &Fields, syllables: &[Syllable]) -> Box<dyn Query> {
     ]))
 }
 
-pub fn compile(index: &LawIndex, request: &SearchRequest) -> Box<dyn Query> {
+pub fn compile(index: &LawIndex, searcher: &Searcher, request: &SearchRequest) -> Box<dyn Query> {
     let fields = &index.fields;
     let tree = request.tree();
     let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    free_text(index, tree, &mut should);
+    free_text(index, searcher, tree, &mut should);
 
     let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for phrase in &tree.phrases {
@@ -127,8 +133,14 @@ pub fn compile(index: &LawIndex, request: &SearchRequest) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(must))
 }
 
-fn free_text(index: &LawIndex, tree: &QueryTree, out: &mut Vec<(Occur, Box<dyn Query>)>) {
+fn free_text(
+    index: &LawIndex,
+    searcher: &Searcher,
+    tree: &QueryTree,
+    out: &mut Vec<(Occur, Box<dyn Query>)>,
+) {
     let fields = &index.fields;
+    let mut terms: Vec<(Term, f32)> = Vec::new();
     // Common terms are dropped unless nothing else is left: they barely move the ranking and
     // their long posting lists are most of a query's cost.
     let all_common = tree.syllables.iter().all(|s| index.is_common(&s.folded));
@@ -138,19 +150,52 @@ fn free_text(index: &LawIndex, tree: &QueryTree, out: &mut Vec<(Occur, Box<dyn Q
         if !seen.insert(s.exact.as_str()) || !keep(&s.folded) {
             continue;
         }
-        out.push(term_query(fields.title_fold, &s.folded, W_TITLE));
-        out.push(term_query(fields.text_fold, &s.folded, W_TEXT));
-        out.push(term_query(fields.context, &s.folded, W_CONTEXT));
+        terms.push((Term::from_field_text(fields.title_fold, &s.folded), W_TITLE));
+        terms.push((Term::from_field_text(fields.text_fold, &s.folded), W_TEXT));
+        terms.push((Term::from_field_text(fields.context, &s.folded), W_CONTEXT));
         if tree.has_diacritics && s.exact != s.folded {
-            out.push(term_query(fields.title, &s.exact, W_TITLE_EXACT));
-            out.push(term_query(fields.text, &s.exact, W_TEXT_EXACT));
+            terms.push((Term::from_field_text(fields.title, &s.exact), W_TITLE_EXACT));
+            terms.push((Term::from_field_text(fields.text, &s.exact), W_TEXT_EXACT));
+        }
+    }
+    if (2..=MAX_TITLE_PHRASE_SYLLABLES).contains(&tree.syllables.len())
+        && tree
+            .syllables
+            .windows(2)
+            .all(|w| w[0].clause == w[1].clause)
+    {
+        out.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(
+                phrase_or_term(fields.title_fold, &tree.syllables, false),
+                W_TITLE_PHRASE,
+            )),
+        ));
+    }
+    for intent in &tree.intents {
+        match intent {
+            Intent::Definition => terms.push((
+                Term::from_field_text(fields.title_bigram, "giai thich"),
+                W_DEFINITION,
+            )),
+            Intent::Duration => terms.push((
+                Term::from_field_text(fields.text_bigram, "thoi han"),
+                W_DURATION,
+            )),
+            Intent::Amount | Intent::Place => {}
         }
     }
     let mut seen = HashSet::new();
     for (_, _, bigram) in analysis::bigrams(&tree.syllables) {
         if keep(&bigram) && seen.insert(bigram.clone()) {
-            out.push(term_query(fields.title_bigram, &bigram, W_TITLE_BIGRAM));
-            out.push(term_query(fields.text_bigram, &bigram, W_TEXT_BIGRAM));
+            terms.push((
+                Term::from_field_text(fields.title_bigram, &bigram),
+                W_TITLE_BIGRAM,
+            ));
+            terms.push((
+                Term::from_field_text(fields.text_bigram, &bigram),
+                W_TEXT_BIGRAM,
+            ));
         }
     }
     if tree.has_diacritics {
@@ -158,9 +203,37 @@ fn free_text(index: &LawIndex, tree: &QueryTree, out: &mut Vec<(Occur, Box<dyn Q
         let mut seen = HashSet::new();
         for (_, word) in analysis::words(&text.join(" ")) {
             if seen.insert(word.clone()) {
-                out.push(term_query(fields.words, &word, W_WORDS));
+                terms.push((Term::from_field_text(fields.words, &word), W_WORDS));
             }
         }
+    }
+    select_terms(searcher, terms, out);
+}
+
+/// Keeps the [`MAX_SCORED_TERMS`] terms that can contribute most (weight × IDF) and drops terms
+/// absent from the index. A long question otherwise brings a hundred posting lists, and the
+/// cost of a disjunction grows with their number far more than its ranking improves.
+fn select_terms(
+    searcher: &Searcher,
+    terms: Vec<(Term, f32)>,
+    out: &mut Vec<(Occur, Box<dyn Query>)>,
+) {
+    let n = searcher.num_docs() as f32;
+    let mut scored: Vec<(f32, Term, f32)> = terms
+        .into_iter()
+        .filter_map(|(term, weight)| {
+            let df = searcher.doc_freq(&term).ok().filter(|&df| df > 0)? as f32;
+            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+            Some((weight * idf, term, weight))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (_, term, weight) in scored.into_iter().take(MAX_SCORED_TERMS) {
+        let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
+        out.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(Box::new(q), weight)),
+        ));
     }
 }
 

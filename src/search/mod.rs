@@ -2,6 +2,7 @@
 //! Callers never see tantivy types; the query is compiled in exactly one place (`compile`).
 
 mod compile;
+mod intent;
 mod request;
 mod snippet;
 
@@ -15,6 +16,7 @@ use tantivy::{DocAddress, Searcher};
 use crate::index::{IndexError, LawIndex, schema_field_names as names};
 use crate::model::{Article, Document};
 
+pub use intent::Intent;
 pub use request::{
     DEFAULT_PAGE_SIZE, Filters, MAX_FILTER_VALUES, MAX_PAGE_SIZE, MAX_QUERY_CHARS,
     MAX_QUERY_SYLLABLES, MAX_RESULT_WINDOW, QueryTree, RequestError, SearchRequest, Sort,
@@ -101,7 +103,7 @@ struct WindowEntry {
 pub fn search(index: &LawIndex, request: &SearchRequest) -> Result<SearchResults, SearchError> {
     let started = Instant::now();
     let searcher = index.reader.searcher();
-    let query = compile::compile(index, request);
+    let query = compile::compile(index, &searcher, request);
     let highlighter = highlighter(request);
     let mut results = SearchResults::default();
 
@@ -205,7 +207,7 @@ pub fn search_ids(
     limit: usize,
 ) -> Result<Vec<String>, SearchError> {
     let searcher = index.reader.searcher();
-    let query = compile::compile(index, request);
+    let query = compile::compile(index, &searcher, request);
     let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
     let mut ids = Vec::with_capacity(top.len());
     let mut columns = HashMap::new();

@@ -5,6 +5,7 @@
 //! `nghị định 43/2011`). Nothing a person types is an error except an empty or overlong query;
 //! unbalanced quotes and stray operators are read as plain text.
 
+use super::intent::{Intent, interpret};
 use crate::analysis::{self, Syllable};
 use crate::model::{DocNumber, PartialDocNumber, Status, find_partial};
 
@@ -111,6 +112,8 @@ pub struct QueryTree {
     pub partial_numbers: Vec<PartialDocNumber>,
     /// The person typed diacritics: exact-diacritic matches rank above folded ones.
     pub has_diacritics: bool,
+    /// What the question asks for ("là gì" → a definition).
+    pub intents: Vec<Intent>,
 }
 
 impl QueryTree {
@@ -183,8 +186,11 @@ impl QueryTree {
             }
         }
         free.push_str(rest);
-        tree.syllables = analysis::syllables(&free);
-        tree.syllables.truncate(MAX_QUERY_SYLLABLES);
+        let mut syllables = analysis::syllables(&free);
+        syllables.truncate(MAX_QUERY_SYLLABLES);
+        let interpreted = interpret(&syllables, tree.has_diacritics);
+        tree.syllables = interpreted.content;
+        tree.intents = interpreted.intents;
         tree
     }
 

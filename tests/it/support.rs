@@ -1,0 +1,37 @@
+//! Shared fixtures: the starter index built once per test run from the committed `content/`.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use tracuu::index::{self, LawIndex};
+use tracuu::ingest::{self, Corpus, Report};
+
+pub fn content_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("content")
+}
+
+pub fn load_content() -> Corpus {
+    let mut corpus = Corpus::new();
+    let mut report = Report::default();
+    ingest::load_content(&content_dir(), &mut corpus, &mut report).expect("content/ loads");
+    assert!(
+        report.rejected.is_empty(),
+        "content/ has rejected records: {:?}",
+        report.rejected
+    );
+    corpus
+}
+
+/// The starter index, built once into a temporary directory that lives as long as the process.
+pub fn content_index() -> &'static LawIndex {
+    static INDEX: OnceLock<(tempfile::TempDir, LawIndex)> = OnceLock::new();
+    &INDEX
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().expect("temp dir");
+            index::build(dir.path(), &load_content(), vec!["content".into()], &())
+                .expect("index builds");
+            let idx = LawIndex::open(dir.path()).expect("index opens");
+            (dir, idx)
+        })
+        .1
+}
