@@ -54,19 +54,15 @@ pub fn stats(mut samples_us: Vec<f64>) -> LatencyStats {
 
 /// Runs `f` once per query (after one warm-up pass) for `rounds` rounds on this thread and
 /// returns the latency distribution.
-pub fn latency<Q: AsRef<str>>(
-    queries: &[Q],
-    rounds: usize,
-    mut f: impl FnMut(&str),
-) -> LatencyStats {
+pub fn latency<Q>(queries: &[Q], rounds: usize, mut f: impl FnMut(&Q)) -> LatencyStats {
     for q in queries {
-        f(q.as_ref());
+        f(q);
     }
     let mut samples = Vec::with_capacity(queries.len() * rounds);
     for _ in 0..rounds {
         for q in queries {
             let t = Instant::now();
-            f(q.as_ref());
+            f(q);
             samples.push(t.elapsed().as_nanos() as f64 / 1000.0);
         }
     }
@@ -74,11 +70,11 @@ pub fn latency<Q: AsRef<str>>(
 }
 
 /// Queries per second with `threads` threads cycling through `queries` for `duration`.
-pub fn throughput<Q: AsRef<str> + Sync>(
+pub fn throughput<Q: Sync>(
     queries: &[Q],
     threads: usize,
     duration: Duration,
-    f: impl Fn(&str) + Sync,
+    f: impl Fn(&Q) + Sync,
 ) -> f64 {
     if queries.is_empty() {
         return 0.0;
@@ -91,7 +87,7 @@ pub fn throughput<Q: AsRef<str> + Sync>(
             s.spawn(move || {
                 let mut i = t * queries.len() / threads.max(1);
                 while start.elapsed() < duration {
-                    f(queries[i % queries.len()].as_ref());
+                    f(&queries[i % queries.len()]);
                     i += 1;
                     done.fetch_add(1, Ordering::Relaxed);
                 }

@@ -358,7 +358,7 @@ fn cmd_bench(
         .into_iter()
         .map(|q| q.query)
         .collect();
-    let run = |q: &str| {
+    let run = |q: &String| {
         if let Ok(mut r) = SearchRequest::new(q) {
             r.snippets = snippets;
             let _ = search::search(&index, &r);
@@ -374,7 +374,7 @@ fn cmd_bench(
             (t.elapsed(), q.as_str())
         })
         .collect();
-    slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
     for (took, q) in slowest.iter().take(5) {
         println!("  slow: {:.2} ms  {q}", took.as_secs_f64() * 1000.0);
     }
@@ -401,7 +401,7 @@ fn cmd_curate(phapdien: &Path, demuc: &[String], out: &Path) -> Result<()> {
     let mut corpus = Corpus::new();
     let mut report = Report::default();
     ingest::load_phapdien(phapdien, &mut corpus, &mut report)?;
-    corpus.retain_articles(|a| demuc.iter().any(|d| *d == a.demuc_code));
+    corpus.retain_articles(|a| demuc.contains(&a.demuc_code));
     ingest::write_content(&corpus, out)?;
     eprintln!(
         "wrote {} articles of {} documents to {}",

@@ -114,6 +114,26 @@ fn push_syllable(text: &str, range: Range<usize>, clause: u32, out: &mut Vec<Syl
     });
 }
 
+/// Syllables of `text` in folded form only, with byte ranges: the fast path for highlighting,
+/// which needs no exact form. Equal to the `folded` of [`syllables`] for every syllable.
+pub fn folded_syllables(text: &str) -> Vec<(Range<usize>, String)> {
+    let mut out = Vec::with_capacity(text.len() / 5);
+    let mut current = String::new();
+    let mut start: Option<usize> = None;
+    for (i, c) in text.char_indices() {
+        if is_syllable_char(c) {
+            start.get_or_insert(i);
+            normalize::fold_char_into(c, &mut current);
+        } else if let Some(s) = start.take() {
+            out.push((s..i, std::mem::take(&mut current)));
+        }
+    }
+    if let Some(s) = start {
+        out.push((s..text.len(), current));
+    }
+    out
+}
+
 /// Folded bigrams of adjacent syllables within a clause, as `(position of the first syllable,
 /// byte range, "a b")`.
 pub fn bigrams(syllables: &[Syllable]) -> Vec<(usize, Range<usize>, String)> {
@@ -282,6 +302,20 @@ mod tests {
         assert_eq!(syl.len(), 2);
         assert_eq!(syl[0].exact, "kết");
         assert_eq!(&nfd[syl[1].range.clone()], "hôn".nfd().collect::<String>());
+    }
+
+    #[test]
+    fn fast_folding_agrees_with_full_analysis() {
+        use unicode_normalization::UnicodeNormalization;
+        let text = "Điều 5. Hoà giải viên, QUYỀN và nghĩa vụ của người lao động; Ðơn ĐỀ NGHỊ 43/2011/nđ-cp";
+        let nfd: String = text.nfd().collect();
+        for t in [text, nfd.as_str()] {
+            let full: Vec<(Range<usize>, String)> = syllables(t)
+                .into_iter()
+                .map(|s| (s.range, s.folded))
+                .collect();
+            assert_eq!(folded_syllables(t), full);
+        }
     }
 
     #[test]

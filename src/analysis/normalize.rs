@@ -153,6 +153,27 @@ pub fn fold(text: &str) -> String {
         .collect()
 }
 
+/// Appends the folded, lowercase form of one character to `out` (nothing for a combining mark).
+pub(crate) fn fold_char_into(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
+    match c {
+        'đ' | 'Đ' | 'ð' | 'Ð' => out.push('d'),
+        c if is_combining_mark(c) => {}
+        c => {
+            let mut base = None;
+            unicode_normalization::char::decompose_canonical(c, |d| {
+                if base.is_none() && !is_combining_mark(d) {
+                    base = Some(d);
+                }
+            });
+            out.extend(base.unwrap_or(c).to_lowercase());
+        }
+    }
+}
+
 /// True when the text carries any Vietnamese diacritic, i.e. the person typed with marks and an
 /// exact-diacritic match should rank above a folded one.
 pub fn has_diacritics(text: &str) -> bool {

@@ -300,16 +300,16 @@ fn window_entries(
     Ok(out)
 }
 
+/// A segment's facet columns: the string dimensions, then the year.
+type FacetColumns = (
+    Vec<Option<tantivy::columnar::StrColumn>>,
+    Option<tantivy::columnar::Column<u64>>,
+);
+
 fn facets(searcher: &Searcher, window: &[WindowEntry]) -> Result<Facets, SearchError> {
     let mut counts: [HashMap<String, usize>; 5] = Default::default();
     let dims = [names::DOC_TYPE, names::ISSUER, names::DEMUC, names::STATUS];
-    let mut columns: HashMap<
-        u32,
-        (
-            Vec<Option<tantivy::columnar::StrColumn>>,
-            Option<tantivy::columnar::Column<u64>>,
-        ),
-    > = HashMap::new();
+    let mut columns: HashMap<u32, FacetColumns> = HashMap::new();
     for e in window {
         let seg = e.addr.segment_ord;
         if let std::collections::hash_map::Entry::Vacant(v) = columns.entry(seg) {

@@ -50,19 +50,19 @@ impl Highlighter {
 
     /// The whole `text` cut into highlighted and plain spans.
     pub fn highlight(&self, text: &str) -> Vec<Span> {
-        let syl = analysis::syllables(text);
-        let matched: Vec<bool> = syl.iter().map(|s| self.terms.contains(&s.folded)).collect();
+        let syl = analysis::folded_syllables(text);
+        let matched: Vec<bool> = syl.iter().map(|s| self.terms.contains(&s.1)).collect();
         spans(text, &syl, &matched, 0, text.len())
     }
 
     /// Up to [`MAX_FRAGMENTS`] excerpts of `text` dense in query terms, in text order. When no
     /// term occurs, the opening of the text.
     pub fn fragments(&self, text: &str) -> Vec<Fragment> {
-        let syl = analysis::syllables(text);
+        let syl = analysis::folded_syllables(text);
         if syl.is_empty() {
             return Vec::new();
         }
-        let matched: Vec<bool> = syl.iter().map(|s| self.terms.contains(&s.folded)).collect();
+        let matched: Vec<bool> = syl.iter().map(|s| self.terms.contains(&s.1)).collect();
         let window = FRAGMENT_SYLLABLES.min(syl.len());
         // Candidate windows open a few syllables before a match; long articles full of common
         // query words are capped so one snippet never costs more than a bounded scan.
@@ -83,8 +83,8 @@ impl Highlighter {
                 let mut hits = 0;
                 for i in (start..end).filter(|&i| matched[i]) {
                     hits += 1;
-                    if !distinct.contains(&syl[i].folded.as_str()) {
-                        distinct.push(&syl[i].folded);
+                    if !distinct.contains(&syl[i].1.as_str()) {
+                        distinct.push(&syl[i].1);
                     }
                 }
                 let score = distinct.len() * 8 + hits;
@@ -102,15 +102,11 @@ impl Highlighter {
         starts
             .into_iter()
             .map(|(start, end)| {
-                let from = if start == 0 {
-                    0
-                } else {
-                    syl[start].range.start
-                };
+                let from = if start == 0 { 0 } else { syl[start].0.start };
                 let to = if end == syl.len() {
                     text.len()
                 } else {
-                    syl[end - 1].range.end
+                    syl[end - 1].0.end
                 };
                 Fragment {
                     spans: spans(text, &syl, &matched, from, to),
@@ -124,7 +120,13 @@ impl Highlighter {
 
 /// Cuts `text[from..to]` into spans, merging adjacent highlighted syllables ("kết hôn" is one
 /// highlight, not two).
-fn spans(text: &str, syl: &[Syllable], matched: &[bool], from: usize, to: usize) -> Vec<Span> {
+fn spans(
+    text: &str,
+    syl: &[(std::ops::Range<usize>, String)],
+    matched: &[bool],
+    from: usize,
+    to: usize,
+) -> Vec<Span> {
     let mut out: Vec<Span> = Vec::new();
     let mut cursor = from;
     let push = |out: &mut Vec<Span>, s: &str, highlight: bool| {
@@ -139,19 +141,19 @@ fn spans(text: &str, syl: &[Syllable], matched: &[bool], from: usize, to: usize)
             }),
         }
     };
-    for (s, &m) in syl.iter().zip(matched) {
-        if s.range.start < from || s.range.end > to || !m {
+    for ((range, _), &m) in syl.iter().zip(matched) {
+        if range.start < from || range.end > to || !m {
             continue;
         }
-        let gap = &text[cursor..s.range.start];
+        let gap = &text[cursor..range.start];
         // A single space between two highlighted syllables belongs to the highlight.
         let joins = gap.chars().all(char::is_whitespace)
             && !gap.is_empty()
             && out.last().is_some_and(|l| l.highlight)
             && cursor > from;
         push(&mut out, gap, joins);
-        push(&mut out, &text[s.range.clone()], true);
-        cursor = s.range.end;
+        push(&mut out, &text[range.clone()], true);
+        cursor = range.end;
     }
     push(&mut out, &text[cursor..to], false);
     out
