@@ -310,12 +310,7 @@ fn cmd_eval(
 ) -> Result<()> {
     let index = open(root)?;
     let queries = tracuu::eval::load_queries(queries)?;
-    let report = tracuu::eval::evaluate(&queries, |q| {
-        SearchRequest::new(q)
-            .ok()
-            .and_then(|r| search::search_ids(&index, &r, 100).ok())
-            .unwrap_or_default()
-    });
+    let report = tracuu::eval::evaluate(&queries, |q| search::ranked_ids(&index, q, 100));
     println!("{}", report.metrics);
     if let Some(path) = report_path {
         std::fs::write(path, serde_json::to_vec_pretty(&report)?)

@@ -226,6 +226,15 @@ pub fn search_ids(
     Ok(ids)
 }
 
+/// Ids of the best `limit` articles for the text `query` as typed; none for an invalid query.
+/// What evaluation ranks with.
+pub fn ranked_ids(index: &LawIndex, query: &str, limit: usize) -> Vec<String> {
+    SearchRequest::new(query)
+        .ok()
+        .and_then(|r| search_ids(index, &r, limit).ok())
+        .unwrap_or_default()
+}
+
 fn highlighter(request: &SearchRequest) -> Highlighter {
     let tree = request.tree();
     Highlighter::new(tree.syllables.iter().chain(tree.phrases.iter().flatten()))

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use tracuu::index::{self, LawIndex};
 use tracuu::ingest::{self, Corpus, Report};
-use tracuu::search::{self, SearchRequest};
+use tracuu::search;
 
 const PHAPDIEN: &str = "../shared/data/phapdien";
 const QUESTIONS: &str = "../shared/data/eval/laws-questions-dev.jsonl";
@@ -29,12 +29,7 @@ fn dev_questions_meet_the_relevance_floor() {
     index::build(dir.path(), &corpus, vec![], &()).unwrap();
     let index = LawIndex::open(dir.path()).unwrap();
     let queries = tracuu::eval::load_queries(&root.join(QUESTIONS)).unwrap();
-    let eval = tracuu::eval::evaluate(&queries, |q| {
-        SearchRequest::new(q)
-            .ok()
-            .and_then(|r| search::search_ids(&index, &r, 100).ok())
-            .unwrap_or_default()
-    });
+    let eval = tracuu::eval::evaluate(&queries, |q| search::ranked_ids(&index, q, 100));
     eprintln!("dev questions: {}", eval.metrics);
     assert!(
         eval.metrics.recall_at_10 >= MIN_RECALL_AT_10,
