@@ -25,6 +25,7 @@ fn dev_questions_meet_the_relevance_floor() {
     let mut report = Report::default();
     ingest::load_phapdien(&root.join(PHAPDIEN), &mut corpus, &mut report).unwrap();
     assert!(corpus.articles().len() > 75_000);
+    std::fs::create_dir_all(root.join("target")).unwrap();
     let dir = tempfile::tempdir_in(root.join("target")).unwrap();
     index::build(dir.path(), &corpus, vec![], &()).unwrap();
     let index = LawIndex::open(dir.path()).unwrap();
