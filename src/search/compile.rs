@@ -20,8 +20,6 @@ use super::request::{Filters, QueryTree, SearchRequest};
 use crate::analysis::{self, Syllable};
 use crate::index::{Fields, LawIndex, so_hieu_key};
 
-/// Field weights. Titles of articles are short statements of what the article rules on, and
-/// questions are mostly about that, hence the heavy title weight.
 // Field weights, tuned on the dev question set at the granularity of "which field matters
 // more" (not per query): text bigrams carry phrase evidence and weigh most; titles are short, so
 // BM25 already favours them and a high title weight over-rewards a single shared word.

@@ -6,6 +6,8 @@
 //! few articles that happen to contain it. It is removed from the scored words, and what it asks
 //! for becomes an intent: a definition, a time limit, an amount, a place, a competent body.
 
+use std::sync::LazyLock;
+
 use crate::analysis::Syllable;
 
 /// What kind of answer the question wants.
@@ -76,6 +78,31 @@ const SCAFFOLDING: &[(&str, Option<Intent>)] = &[
     ("nhỉ", None),
 ];
 
+type Phrases = Vec<(Vec<String>, Option<Intent>)>;
+
+/// [`SCAFFOLDING`] split into words once, as written and folded.
+static SCAFFOLDING_EXACT: LazyLock<Phrases> = LazyLock::new(|| scaffolding(false));
+static SCAFFOLDING_FOLDED: LazyLock<Phrases> = LazyLock::new(|| scaffolding(true));
+
+fn scaffolding(folded: bool) -> Phrases {
+    SCAFFOLDING
+        .iter()
+        .map(|(p, intent)| {
+            let words = p
+                .split(' ')
+                .map(|w| {
+                    if folded {
+                        crate::analysis::fold(w)
+                    } else {
+                        w.to_owned()
+                    }
+                })
+                .collect();
+            (words, *intent)
+        })
+        .collect()
+}
+
 /// Words that only ever end a yes/no question ("... có được miễn thuế không?").
 const TRAILING_PARTICLES: &[&str] = &["không", "chưa", "ko", "k"];
 
@@ -93,26 +120,15 @@ pub fn interpret(syllables: &[Syllable], exact: bool) -> Interpreted {
     fn form(s: &Syllable, exact: bool) -> &str {
         if exact { &s.exact } else { &s.folded }
     }
-    let phrases: Vec<(Vec<String>, Option<Intent>)> = SCAFFOLDING
-        .iter()
-        .map(|(p, intent)| {
-            let words = p
-                .split(' ')
-                .map(|w| {
-                    if exact {
-                        w.to_owned()
-                    } else {
-                        crate::analysis::fold(w)
-                    }
-                })
-                .collect();
-            (words, *intent)
-        })
-        .collect();
+    let phrases = if exact {
+        &SCAFFOLDING_EXACT
+    } else {
+        &SCAFFOLDING_FOLDED
+    };
     let mut out = Interpreted::default();
     let mut i = 0;
     'outer: while i < syllables.len() {
-        for (words, intent) in &phrases {
+        for (words, intent) in phrases.iter() {
             let end = i + words.len();
             if end <= syllables.len()
                 && syllables[i..end]
