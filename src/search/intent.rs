@@ -32,6 +32,20 @@ const SCAFFOLDING: &[(&str, Option<Intent>)] = &[
     ("có nghĩa là gì", Some(Intent::Definition)),
     ("là gì", Some(Intent::Definition)),
     ("là như thế nào", Some(Intent::Definition)),
+    ("được định nghĩa như thế nào", Some(Intent::Definition)),
+    ("được định nghĩa thế nào", Some(Intent::Definition)),
+    ("được định nghĩa là gì", Some(Intent::Definition)),
+    ("được định nghĩa ra sao", Some(Intent::Definition)),
+    ("định nghĩa về", Some(Intent::Definition)),
+    ("định nghĩa", Some(Intent::Definition)),
+    ("khái niệm về", Some(Intent::Definition)),
+    ("khái niệm", Some(Intent::Definition)),
+    ("như thế nào là", Some(Intent::Definition)),
+    ("thế nào là", Some(Intent::Definition)),
+    ("thế nào được gọi là", Some(Intent::Definition)),
+    ("được xem là", Some(Intent::Definition)),
+    ("được coi là", Some(Intent::Definition)),
+    ("được gọi là", Some(Intent::Definition)),
     ("được quy định như thế nào", None),
     ("được quy định thế nào", None),
     ("được quy định ra sao", None),
@@ -206,5 +220,14 @@ mod tests {
         check("la gi", "la gi [Definition]");
         check("ket hon la gi", "ket hon [Definition]");
         check("Cơ quan nào cấp giấy phép?", "cơ quan cấp giấy phép []");
+        check("Khái niệm gia đình", "gia đình [Definition]");
+        check(
+            "Bến khách ngang sông được định nghĩa như thế nào?",
+            "bến khách ngang sông [Definition]",
+        );
+        check(
+            "Như thế nào là trái phiếu chuyển đổi?",
+            "trái phiếu chuyển đổi [Definition]",
+        );
     }
 }
