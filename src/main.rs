@@ -69,6 +69,10 @@ enum Command {
         /// Fail (exit 1) when MRR@10 is below this.
         #[arg(long)]
         min_mrr_at_10: Option<f64>,
+        /// Also write each query's first-stage candidates with their rerank features (JSONL,
+        /// the input of `src/search/fit_rerank.py`).
+        #[arg(long)]
+        dump_features: Option<PathBuf>,
     },
     /// Measure engine latency (one thread) and throughput (all cores) on a query file.
     Bench {
@@ -133,12 +137,14 @@ fn main() -> Result<()> {
             report,
             min_recall_at_10,
             min_mrr_at_10,
+            dump_features,
         } => cmd_eval(
             &config.index_dir,
             &queries,
             report.as_deref(),
             min_recall_at_10,
             min_mrr_at_10,
+            dump_features.as_deref(),
         ),
         Command::Bench {
             queries,
@@ -307,9 +313,31 @@ fn cmd_eval(
     report_path: Option<&Path>,
     min_r10: Option<f64>,
     min_mrr: Option<f64>,
+    dump_features: Option<&Path>,
 ) -> Result<()> {
     let index = open(root)?;
     let queries = tracuu::eval::load_queries(queries)?;
+    if let Some(path) = dump_features {
+        let mut out = String::new();
+        for q in &queries {
+            let Ok(request) = SearchRequest::new(&q.query) else {
+                continue;
+            };
+            let candidates: Vec<serde_json::Value> = search::candidate_features(&index, &request)?
+                .into_iter()
+                .map(|(id, f)| serde_json::json!({"id": id, "f": f}))
+                .collect();
+            let line = serde_json::json!({
+                "qid": q.qid,
+                "relevant": q.relevant,
+                "features": search::FEATURE_NAMES,
+                "candidates": candidates,
+            });
+            out.push_str(&line.to_string());
+            out.push('\n');
+        }
+        std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))?;
+    }
     let report = tracuu::eval::evaluate(&queries, |q| search::ranked_ids(&index, q, 100));
     println!("{}", report.metrics);
     if let Some(path) = report_path {

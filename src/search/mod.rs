@@ -2,8 +2,10 @@
 //! Callers never see tantivy types; the query is compiled in exactly one place (`compile`).
 
 mod compile;
+mod expand;
 mod intent;
 mod request;
+mod rerank;
 mod snippet;
 
 use std::collections::HashMap;
@@ -21,6 +23,7 @@ pub use request::{
     DEFAULT_PAGE_SIZE, Filters, MAX_FILTER_VALUES, MAX_PAGE_SIZE, MAX_QUERY_CHARS,
     MAX_QUERY_SYLLABLES, MAX_RESULT_WINDOW, QueryTree, RequestError, SearchRequest, Sort,
 };
+pub use rerank::{FEATURE_NAMES, Features, NUM_FEATURES, RERANK_DEPTH};
 pub use snippet::{FRAGMENT_SYLLABLES, Fragment, Highlighter, MAX_FRAGMENTS, Span};
 
 #[derive(Debug, thiserror::Error)]
@@ -103,28 +106,28 @@ struct WindowEntry {
 pub fn search(index: &LawIndex, request: &SearchRequest) -> Result<SearchResults, SearchError> {
     let started = Instant::now();
     let searcher = index.reader.searcher();
-    let query = compile::compile(index, &searcher, request);
     let highlighter = highlighter(request);
     let mut results = SearchResults::default();
 
     if !request.needs_window() {
-        let top = searcher.search(
-            &query,
-            &TopDocs::with_limit(request.page_size() + 1)
-                .and_offset(request.offset())
-                .order_by_score(),
+        let top = ranked(
+            index,
+            &searcher,
+            request,
+            request.offset() + request.page_size() + 1,
         )?;
-        results.has_more = top.len() > request.page_size();
-        for (score, addr) in top.into_iter().take(request.page_size()) {
+        results.has_more = top.len() > request.offset() + request.page_size();
+        for (score, addr) in top
+            .into_iter()
+            .skip(request.offset())
+            .take(request.page_size())
+        {
             results
                 .hits
                 .push(hit(index, &searcher, &highlighter, request, score, addr)?);
         }
     } else {
-        let top = searcher.search(
-            &query,
-            &TopDocs::with_limit(MAX_RESULT_WINDOW).order_by_score(),
-        )?;
+        let top = ranked(index, &searcher, request, MAX_RESULT_WINDOW)?;
         let mut window = window_entries(&searcher, top)?;
         if request.facets {
             results.facets = Some(facets(&searcher, &window)?);
@@ -200,6 +203,46 @@ pub fn search(index: &LawIndex, request: &SearchRequest) -> Result<SearchResults
     Ok(results)
 }
 
+/// The best `limit` articles by relevance: the BM25 stage over the whole index, then the
+/// rerank of its best [`RERANK_DEPTH`].
+fn ranked(
+    index: &LawIndex,
+    searcher: &Searcher,
+    request: &SearchRequest,
+    limit: usize,
+) -> Result<Vec<(f32, DocAddress)>, SearchError> {
+    let query = compile::compile(index, searcher, request);
+    let depth = limit.max(RERANK_DEPTH);
+    let mut top = searcher.search(&query, &TopDocs::with_limit(depth).order_by_score())?;
+    let terms = rerank::QueryTerms::new(searcher, &index.fields, request.tree());
+    let rest = top.split_off(top.len().min(RERANK_DEPTH));
+    let mut out = rerank::rerank(searcher, &index.fields, &terms, top)?;
+    // Below the reranked head, first-stage order; scores shifted so the order holds.
+    let floor = out.iter().map(|h| h.0).fold(f32::INFINITY, f32::min);
+    let ceiling = rest.first().map_or(0.0, |h| h.0);
+    out.extend(
+        rest.into_iter()
+            .map(|(s, a)| (s - ceiling + floor - 1.0, a)),
+    );
+    out.truncate(limit);
+    Ok(out)
+}
+
+/// First-stage candidates of `request` with their rerank features and ids: what
+/// `fit_rerank.py` learns from (`tracuu eval --dump-features`).
+pub fn candidate_features(
+    index: &LawIndex,
+    request: &SearchRequest,
+) -> Result<Vec<(String, Features)>, SearchError> {
+    let searcher = index.reader.searcher();
+    let query = compile::compile(index, &searcher, request);
+    let top = searcher.search(&query, &TopDocs::with_limit(RERANK_DEPTH).order_by_score())?;
+    let terms = rerank::QueryTerms::new(&searcher, &index.fields, request.tree());
+    let features = rerank::features(&searcher, &index.fields, &terms, &top)?;
+    let ids = ids_of(&searcher, &top)?;
+    Ok(ids.into_iter().zip(features).collect())
+}
+
 /// Ids of the best `limit` articles, best first: the engine alone, for evaluation.
 pub fn search_ids(
     index: &LawIndex,
@@ -207,11 +250,14 @@ pub fn search_ids(
     limit: usize,
 ) -> Result<Vec<String>, SearchError> {
     let searcher = index.reader.searcher();
-    let query = compile::compile(index, &searcher, request);
-    let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+    let top = ranked(index, &searcher, request, limit)?;
+    ids_of(&searcher, &top)
+}
+
+fn ids_of(searcher: &Searcher, top: &[(f32, DocAddress)]) -> Result<Vec<String>, SearchError> {
     let mut ids = Vec::with_capacity(top.len());
     let mut columns = HashMap::new();
-    for (_, addr) in top {
+    for &(_, addr) in top {
         let column = match columns.entry(addr.segment_ord) {
             std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
             std::collections::hash_map::Entry::Vacant(v) => v.insert(

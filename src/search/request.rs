@@ -5,6 +5,7 @@
 //! `nghị định 43/2011`). Nothing a person types is an error except an empty or overlong query;
 //! unbalanced quotes and stray operators are read as plain text.
 
+use super::expand::expand;
 use super::intent::{Intent, interpret};
 use crate::analysis::{self, Syllable};
 use crate::model::{DocNumber, PartialDocNumber, Status, find_partial};
@@ -114,6 +115,9 @@ pub struct QueryTree {
     pub has_diacritics: bool,
     /// What the question asks for ("là gì" → a definition).
     pub intents: Vec<Intent>,
+    /// Dictionary words of the free text, when typed with diacritics (the segmenter needs
+    /// them); segmented once here for the query and the rerank.
+    pub words: Vec<String>,
 }
 
 impl QueryTree {
@@ -186,11 +190,21 @@ impl QueryTree {
             }
         }
         free.push_str(rest);
-        let mut syllables = analysis::syllables(&free);
+        let mut syllables = expand(&free, analysis::syllables(&free), tree.has_diacritics);
         syllables.truncate(MAX_QUERY_SYLLABLES);
         let interpreted = interpret(&syllables, tree.has_diacritics);
         tree.syllables = interpreted.content;
         tree.intents = interpreted.intents;
+        if tree.has_diacritics {
+            let text: Vec<&str> = tree.syllables.iter().map(|s| s.exact.as_str()).collect();
+            let mut words: Vec<String> = Vec::new();
+            for (_, word) in analysis::words(&text.join(" ")) {
+                if !words.contains(&word) {
+                    words.push(word);
+                }
+            }
+            tree.words = words;
+        }
         tree
     }
 
