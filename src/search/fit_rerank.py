@@ -42,7 +42,11 @@ def load(path):
 
 
 def objective(x, y, w):
-    s = x @ w
+    # Keyword queries are not reranked: their features are all zero and they keep the first
+    # stage's order (candidates come best first).
+    keywords = (x[:, :, 1:] == 0).all(axis=(1, 2)) & (x[:, :, 0] >= 0).all(axis=1)
+    first_stage = -np.arange(x.shape[1], dtype=np.float32)[None, :]
+    s = np.where(keywords[:, None], first_stage, x @ w)
     best = np.where(y, s, -np.inf).max(axis=1)
     found = np.isfinite(best)
     # Rank of the first relevant candidate; ties count against it.

@@ -212,9 +212,13 @@ fn ranked(
     limit: usize,
 ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
     let query = compile::compile(index, searcher, request);
+    let terms = rerank::QueryTerms::new(searcher, &index.fields, request.tree());
+    if terms.is_keywords() {
+        // Nothing to rerank: only the page is collected, which lets the top-k pruning work.
+        return Ok(searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?);
+    }
     let depth = limit.max(RERANK_DEPTH);
     let mut top = searcher.search(&query, &TopDocs::with_limit(depth).order_by_score())?;
-    let terms = rerank::QueryTerms::new(searcher, &index.fields, request.tree());
     let rest = top.split_off(top.len().min(RERANK_DEPTH));
     let mut out = rerank::rerank(searcher, &index.fields, &terms, top)?;
     // Below the reranked head, first-stage order; scores shifted so the order holds.
@@ -229,17 +233,25 @@ fn ranked(
 }
 
 /// First-stage candidates of `request` with their rerank features and ids: what
-/// `fit_rerank.py` learns from (`tracuu eval --dump-features`).
+/// `fit_rerank.py` learns from (`tracuu eval --dump-features`). A keyword query, which is not
+/// reranked, has all-zero features: its candidates keep their order.
 pub fn candidate_features(
     index: &LawIndex,
     request: &SearchRequest,
 ) -> Result<Vec<(String, Features)>, SearchError> {
     let searcher = index.reader.searcher();
     let query = compile::compile(index, &searcher, request);
-    let top = searcher.search(&query, &TopDocs::with_limit(RERANK_DEPTH).order_by_score())?;
     let terms = rerank::QueryTerms::new(&searcher, &index.fields, request.tree());
-    let features = rerank::features(&searcher, &index.fields, &terms, &top)?;
+    let top = searcher.search(&query, &TopDocs::with_limit(RERANK_DEPTH).order_by_score())?;
     let ids = ids_of(&searcher, &top)?;
+    if terms.is_keywords() {
+        // Not reranked: the first stage's order, marked by all-zero features.
+        return Ok(ids
+            .into_iter()
+            .map(|id| (id, [0.0; NUM_FEATURES]))
+            .collect());
+    }
+    let features = rerank::features(&searcher, &index.fields, &terms, &top)?;
     Ok(ids.into_iter().zip(features).collect())
 }
 

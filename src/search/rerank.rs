@@ -143,6 +143,18 @@ fn weighted<'a>(
 
 impl QueryTerms {
     pub fn new(searcher: &Searcher, fields: &Fields, tree: &QueryTree) -> QueryTerms {
+        if tree.syllables.len() < RERANK_MIN_SYLLABLES {
+            // A keyword query: not reranked, so no term statistics to look up.
+            return QueryTerms {
+                syllables: Vec::new(),
+                pairs: Vec::new(),
+                exact: Vec::new(),
+                words: Vec::new(),
+                roles: Vec::new(),
+                definition_asked: false,
+                typed_syllables: tree.syllables.len(),
+            };
+        }
         let syllables = weighted(
             searcher,
             fields.text_fold,
