@@ -328,7 +328,7 @@ async fn document_page() {
         .has("Mục lục")
         .has("<summary>Chương I")
         .has(r#"<h2 id="chuong-1">Chương I"#)
-        .has(r#"<section class="art" id="d-"#)
+        .has(r#"<article class="art" id="d-"#)
         .has(r#"href="/dieu/"#)
         .has("Liên kết cố định")
         .lacks("<mark>")
@@ -370,6 +370,19 @@ async fn documents_have_one_address() {
         expect_status(&r, StatusCode::PERMANENT_REDIRECT, &uri);
         assert_eq!(r.header("location"), "/van-ban/52-2014-qh13");
     }
+    for uri in [
+        "/van-ban/%FF%FE",
+        "/dieu/%C3%28",
+        "/de-muc/%FF",
+        "/so-hieu/%FF",
+    ] {
+        let r = get(uri).await;
+        expect_status(&r, StatusCode::NOT_FOUND, uri);
+        assert!(is_html(&r), "{uri}");
+    }
+    let r = get("/api/v1/articles/%FF").await;
+    expect_status(&r, StatusCode::NOT_FOUND, "api invalid utf-8");
+    assert!(is_json(&r));
     let r = get("/van-ban/99-2099-nd-cp").await;
     expect_status(&r, StatusCode::NOT_FOUND, "unknown document");
     assert!(is_html(&r));

@@ -6,7 +6,7 @@ mod openapi;
 mod types;
 
 use axum::Json;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
@@ -15,7 +15,7 @@ use crate::search::{
     self, FacetCount, MAX_RESULT_WINDOW, MAX_SUGGESTIONS, RequestError, Resolution,
 };
 use crate::web::error::{ApiError, WebError};
-use crate::web::pages::blocking;
+use crate::web::pages::{ApiSegment, blocking};
 use crate::web::query::SearchParams;
 use crate::web::state::{AppState, Site};
 use crate::web::views::doc_url;
@@ -101,7 +101,7 @@ fn demuc_json(site: &Site, codes: &[String]) -> Vec<DemucJson> {
 
 pub async fn document(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    ApiSegment(slug): ApiSegment,
 ) -> Result<Json<DocumentDetail>, ApiError> {
     let site = state.site();
     let detail = blocking(move || {
@@ -126,7 +126,7 @@ pub async fn document(
 
 pub async fn article(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiSegment(id): ApiSegment,
 ) -> Result<Json<ArticleDetail>, ApiError> {
     let site = state.site();
     let detail = blocking(move || {
@@ -177,7 +177,7 @@ pub async fn suggest(
 
 pub async fn resolve(
     State(state): State<AppState>,
-    Path(number): Path<String>,
+    ApiSegment(number): ApiSegment,
 ) -> Result<Response, ApiError> {
     let site = state.site();
     Ok(match site.catalog.resolve(&number) {

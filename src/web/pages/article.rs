@@ -1,10 +1,10 @@
 //! `/dieu/{id}`: an article's permalink page.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use maud::Markup;
 
-use super::blocking;
 use super::document::{RelatedResolver, article_view, query_marks, query_text};
+use super::{Segment, blocking};
 use crate::web::error::WebError;
 use crate::web::state::AppState;
 use crate::web::views::article::{ArticlePageView, page};
@@ -13,7 +13,7 @@ use crate::web::views::{article_anchor, article_url, doc_url};
 
 pub async fn show(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Segment(id): Segment,
     RawQuery(raw): RawQuery,
 ) -> Result<Markup, WebError> {
     let site = state.site();

@@ -1,9 +1,9 @@
 //! `/de-muc` and `/de-muc/{code}`: browsing the code of law by topic.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use maud::Markup;
 
-use super::blocking;
+use super::{Segment, blocking};
 use crate::index::Demuc;
 use crate::web::error::WebError;
 use crate::web::state::AppState;
@@ -26,7 +26,7 @@ pub async fn index(State(state): State<AppState>) -> Result<Markup, WebError> {
 
 pub async fn show(
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    Segment(code): Segment,
 ) -> Result<Markup, WebError> {
     let site = state.site();
     blocking(move || {

@@ -4,10 +4,10 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::blocking;
+use super::{Segment, blocking};
 use crate::analysis;
 use crate::model::{Article, Document};
 use crate::search::{self, Highlighter, MAX_QUERY_CHARS, Resolution, SearchRequest, Span};
@@ -20,7 +20,7 @@ use crate::web::views::{article_anchor, article_url, doc_url, resolve};
 
 pub async fn show(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    Segment(slug): Segment,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, WebError> {
     let site = state.site();

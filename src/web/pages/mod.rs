@@ -10,11 +10,41 @@ pub mod home;
 pub mod resolve;
 pub mod search;
 
-use axum::extract::Path;
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
 use axum::response::Response;
 
 use super::assets::ASSETS;
-use super::error::WebError;
+use super::error::{ApiError, WebError};
+
+/// One path parameter. A segment that does not decode (invalid UTF-8 after percent-decoding)
+/// names nothing: a 404 page, not axum's plain-text 400.
+pub struct Segment(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Segment {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Segment, WebError> {
+        Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|Path(s)| Segment(s))
+            .map_err(|_| WebError::not_found_page())
+    }
+}
+
+/// [`Segment`] for the API: the rejection is a JSON 404.
+pub struct ApiSegment(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiSegment {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<ApiSegment, ApiError> {
+        Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|Path(s)| ApiSegment(s))
+            .map_err(|_| ApiError(WebError::NotFound("Không có tài nguyên này.".to_owned())))
+    }
+}
 
 /// Runs `f` on the blocking pool.
 pub async fn blocking<T: Send + 'static>(
@@ -24,7 +54,7 @@ pub async fn blocking<T: Send + 'static>(
 }
 
 /// `/static/{file}`: a hashed static file, cached for a year.
-pub async fn static_file(Path(file): Path<String>) -> Result<Response, WebError> {
+pub async fn static_file(Segment(file): Segment) -> Result<Response, WebError> {
     ASSETS.response(&file).ok_or_else(WebError::not_found_page)
 }
 

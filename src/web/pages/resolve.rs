@@ -1,11 +1,11 @@
 //! `/so-hieu/{number}`: any spelling of a số hiệu to the document's canonical address (308), a
 //! 300 page listing the candidates when several match, a 404 when none does.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::blocking;
+use super::{Segment, blocking};
 use crate::model::DocNumber;
 use crate::search::Resolution;
 use crate::web::error::WebError;
@@ -14,7 +14,7 @@ use crate::web::views::{doc_url, resolve};
 
 pub async fn show(
     State(state): State<AppState>,
-    Path(number): Path<String>,
+    Segment(number): Segment,
 ) -> Result<Response, WebError> {
     let site = state.site();
     blocking(move || {

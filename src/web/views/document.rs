@@ -85,7 +85,11 @@ pub fn page(v: &DocumentView) -> Markup {
     } else {
         format!("{title} ({})", d.so_hieu)
     });
-    head.description = Some(format!("{} số {}: {}", d.doc_type, d.so_hieu, d.title));
+    head.description = Some(if d.so_hieu.is_empty() {
+        format!("{}: {}", d.doc_type, d.title)
+    } else {
+        format!("{} số {}: {}", d.doc_type, d.so_hieu, d.title)
+    });
     head.canonical = Some(v.canonical.clone());
     head.noindex = v.q.is_some();
     let mut links = vec![("Trang chủ", "/".to_owned())];
@@ -195,9 +199,11 @@ pub fn article(a: &ArticleView, level: u8) -> Markup {
         (Spans(&a.title))
     };
     html! {
-        section.art id=(a.anchor) aria-labelledby=(a.heading_id) {
+        // An <article>, not a labelled <section>: a long law would otherwise add hundreds of
+        // landmarks to a screen reader's list.
+        article.art id=(a.anchor) {
             @if let Some(m) = &a.matched {
-                nav.matchnav id=(m.anchor) aria-label="Điều khớp với từ khóa" {
+                p.matchnav id=(m.anchor) {
                     span { "Điều khớp " (m.n) "/" (m.total) }
                     @if let Some(p) = &m.prev { a href={ "#" (p) } { "‹ Điều khớp trước" } }
                     @if let Some(n) = &m.next { a href={ "#" (n) } { "Điều khớp sau ›" } }
