@@ -44,6 +44,9 @@ pub struct ServerConfig {
     pub request_timeout_ms: u64,
     /// How often the server looks for a newly built index.
     pub index_poll_ms: u64,
+    /// Origin the site is reached at (`https://tracuu.example.vn`), for the absolute URLs of the
+    /// sitemap, feed and OpenSearch description; `http://<addr>` when unset.
+    pub public_url: Option<String>,
 }
 
 impl Default for Config {
@@ -63,6 +66,17 @@ impl Default for ServerConfig {
             addr: "127.0.0.1:8080".to_owned(),
             request_timeout_ms: 10_000,
             index_poll_ms: 2_000,
+            public_url: None,
+        }
+    }
+}
+
+impl ServerConfig {
+    /// The public origin, without a trailing slash.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.addr),
         }
     }
 }
@@ -120,6 +134,9 @@ impl Config {
         if let Some(v) = var("TRACUU_ADDR") {
             self.server.addr = v;
         }
+        if let Some(v) = var("TRACUU_PUBLIC_URL") {
+            self.server.public_url = Some(v);
+        }
         Ok(())
     }
 
@@ -136,6 +153,22 @@ impl Config {
                 key: "server.request_timeout_ms",
                 message: "must be positive".to_owned(),
             });
+        }
+        if self.server.index_poll_ms == 0 {
+            return Err(ConfigError::Invalid {
+                key: "server.index_poll_ms",
+                message: "must be positive".to_owned(),
+            });
+        }
+        if let Some(url) = &self.server.public_url {
+            let ok = (url.starts_with("http://") || url.starts_with("https://"))
+                && !url.contains(|c: char| c.is_whitespace() || matches!(c, '"' | '<' | '>'));
+            if !ok {
+                return Err(ConfigError::Invalid {
+                    key: "server.public_url",
+                    message: format!("{url:?}: expected an http:// or https:// origin"),
+                });
+            }
         }
         if self.index_dir.as_os_str().is_empty() {
             return Err(ConfigError::Invalid {
@@ -183,5 +216,17 @@ mod tests {
         c.server.addr = "nonsense".into();
         let err = c.validate().unwrap_err().to_string();
         assert!(err.contains("server.addr"), "{err}");
+        let mut c = Config::default();
+        c.server.public_url = Some("ftp://x".into());
+        let err = c.validate().unwrap_err().to_string();
+        assert!(err.contains("server.public_url"), "{err}");
+    }
+
+    #[test]
+    fn public_url_defaults_to_the_address() {
+        let mut c = Config::default();
+        assert_eq!(c.server.public_url(), "http://127.0.0.1:8080");
+        c.server.public_url = Some("https://tracuu.example.vn/".into());
+        assert_eq!(c.server.public_url(), "https://tracuu.example.vn");
     }
 }

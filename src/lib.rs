@@ -1,7 +1,7 @@
 //! tracuu: Vietnam's open legal-information portal.
 //!
 //! Data flows one way: sources → `ingest` (domain values from `model`) → `index` (tantivy
-//! generations under `index/`) → `search` → the binary's commands. See ARCHITECTURE.md for the
+//! generations under `index/`) → `search` → `web` (the portal) and the binary's commands. See ARCHITECTURE.md for the
 //! module map and the invariants each module keeps.
 
 pub mod analysis;
@@ -13,3 +13,4 @@ pub mod index;
 pub mod ingest;
 pub mod model;
 pub mod search;
+pub mod web;

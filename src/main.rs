@@ -1,6 +1,7 @@
 //! The `tracuu` command: a thin layer over the library. Flags are resolved into the typed
 //! configuration once, then each subcommand calls one library entry point.
 
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -43,6 +44,12 @@ enum Command {
         /// Directory of the codified law in parsed form (articles-*.jsonl.gz, documents-*.jsonl.gz).
         #[arg(long)]
         phapdien: Option<PathBuf>,
+    },
+    /// Serve the web portal (building the index from content/ first if there is none).
+    Serve {
+        /// Address to listen on (default: server.addr, 127.0.0.1:8080).
+        #[arg(long)]
+        addr: Option<String>,
     },
     /// Search from the command line.
     Search {
@@ -125,6 +132,13 @@ fn main() -> Result<()> {
             let content = (!no_content).then(|| content.unwrap_or(config.content_dir.clone()));
             let phapdien = phapdien.or(config.phapdien_dir.clone());
             cmd_index(&config.index_dir, content.as_deref(), phapdien.as_deref())
+        }
+        Command::Serve { addr } => {
+            if let Some(addr) = addr {
+                config.server.addr = addr;
+                config.validate()?;
+            }
+            cmd_serve(&config)
         }
         Command::Search {
             query,
@@ -240,6 +254,34 @@ fn cmd_index(root: &Path, content: Option<&Path>, phapdien: Option<&Path>) -> Re
         bail!("{rejected} record(s) rejected (listed above); the index was built without them");
     }
     Ok(())
+}
+
+fn cmd_serve(config: &Config) -> Result<()> {
+    let root = &config.index_dir;
+    match index::current_generation(root) {
+        Ok(_) => {}
+        Err(index::IndexError::Missing { .. }) => {
+            eprintln!(
+                "no index in {}: building it from {} first",
+                root.display(),
+                config.content_dir.display()
+            );
+            cmd_index(
+                root,
+                Some(&config.content_dir),
+                config.phapdien_dir.as_deref(),
+            )?;
+        }
+        Err(e) => return Err(e).context("looking for the index"),
+    }
+    let state = tracuu::web::AppState::open(root, &config.server)
+        .with_context(|| format!("opening the index in {}", root.display()))?;
+    let addr: SocketAddr = config.server.addr.parse()?;
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(tracuu::web::serve(state, addr, &config.server))
+        .with_context(|| format!("serving on {addr}"))
 }
 
 fn open(root: &Path) -> Result<LawIndex> {

@@ -96,6 +96,24 @@ pub struct LawIndex {
     pub generation: PathBuf,
     documents: HashMap<String, Arc<Document>>,
     common_terms: HashSet<String>,
+    demuc: Vec<Demuc>,
+}
+
+/// A đề mục (topic) of the code of law present in the index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Demuc {
+    /// "15.3": chủ đề 15, đề mục 3.
+    pub code: String,
+    pub name: String,
+    /// Articles indexed under it.
+    pub articles: usize,
+}
+
+impl Demuc {
+    /// The chủ đề (subject) number, the part of the code before the dot.
+    pub fn chude(&self) -> &str {
+        self.code.split('.').next().unwrap_or("")
+    }
 }
 
 impl LawIndex {
@@ -138,6 +156,7 @@ impl LawIndex {
             documents.insert(doc.key.clone(), Arc::new(doc));
         }
         let common_terms = common_terms(&reader, &[fields.text_fold, fields.text_bigram])?;
+        let demuc = demuc_list(&reader, &fields, generation)?;
         // Built now rather than on the first query, which would otherwise pay for it.
         if let Err(e) = crate::analysis::Segmenter::global() {
             tracing::warn!(error = %e, "word segmenter unavailable; searching without words");
@@ -150,7 +169,28 @@ impl LawIndex {
             generation: generation.to_owned(),
             documents,
             common_terms,
+            demuc,
         })
+    }
+
+    /// The đề mục of the indexed articles, in code order (1.1, 1.2, ..., 2.1, ..., 10.1).
+    pub fn demuc(&self) -> &[Demuc] {
+        &self.demuc
+    }
+
+    /// Every article of the document `doc_key`, in the document's order (by article number,
+    /// then by id for articles without one).
+    pub fn document_articles(&self, doc_key: &str) -> Result<Vec<Article>, IndexError> {
+        let searcher = self.reader.searcher();
+        let term = Term::from_field_text(self.fields.doc_key, doc_key);
+        let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+        let addrs = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
+        let mut articles = addrs
+            .into_iter()
+            .map(|addr| self.stored_article(&searcher, addr))
+            .collect::<Result<Vec<_>, _>>()?;
+        articles.sort_by_cached_key(|a| (a.ordinal().is_none(), a.ordinal(), a.id.clone()));
+        Ok(articles)
     }
 
     /// True for a folded syllable or bigram that occurs in at least
@@ -189,19 +229,27 @@ impl LawIndex {
         searcher: &tantivy::Searcher,
         addr: tantivy::DocAddress,
     ) -> Result<Article, IndexError> {
-        use tantivy::schema::Value;
-        let doc: tantivy::TantivyDocument = searcher.doc(addr)?;
-        let payload = doc
-            .get_first(self.fields.payload)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default();
-        let stored: StoredArticle =
-            serde_json::from_str(payload).map_err(|e| IndexError::Corrupt {
-                path: self.generation.clone(),
-                reason: format!("stored article: {e}"),
-            })?;
-        Ok(stored.article)
+        read_article(searcher, &self.fields, &self.generation, addr)
     }
+}
+
+fn read_article(
+    searcher: &tantivy::Searcher,
+    fields: &Fields,
+    generation: &Path,
+    addr: tantivy::DocAddress,
+) -> Result<Article, IndexError> {
+    use tantivy::schema::Value;
+    let doc: tantivy::TantivyDocument = searcher.doc(addr)?;
+    let payload = doc
+        .get_first(fields.payload)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
+    let stored: StoredArticle = serde_json::from_str(payload).map_err(|e| IndexError::Corrupt {
+        path: generation.to_owned(),
+        reason: format!("stored article: {e}"),
+    })?;
+    Ok(stored.article)
 }
 
 /// Share of articles a term must occur in to count as common (see [`LawIndex::is_common`]).
@@ -234,6 +282,56 @@ fn common_terms(
         }
     }
     Ok(out)
+}
+
+/// Đề mục codes with their article counts from the term dictionary, and each name from one of
+/// its articles.
+fn demuc_list(
+    reader: &IndexReader,
+    fields: &Fields,
+    generation: &Path,
+) -> Result<Vec<Demuc>, IndexError> {
+    let searcher = reader.searcher();
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(fields.demuc)?;
+        let mut stream = inverted
+            .terms()
+            .stream()
+            .map_err(tantivy::TantivyError::from)?;
+        while stream.advance() {
+            if let Ok(code) = std::str::from_utf8(stream.key()) {
+                *counts.entry(code.to_owned()).or_default() += stream.value().doc_freq as usize;
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(counts.len());
+    for (code, articles) in counts {
+        let term = Term::from_field_text(fields.demuc, &code);
+        let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+        let top = searcher.search(
+            &query,
+            &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
+        )?;
+        let name = match top.first() {
+            Some((_, addr)) => read_article(&searcher, fields, generation, *addr)?.demuc_name,
+            None => String::new(),
+        };
+        out.push(Demuc {
+            code,
+            name,
+            articles,
+        });
+    }
+    out.sort_by_cached_key(|d| demuc_order(&d.code));
+    Ok(out)
+}
+
+/// Sort key of a đề mục code: its numeric parts ("10.2" after "9.1").
+fn demuc_order(code: &str) -> Vec<u32> {
+    code.split('.')
+        .map(|p| p.parse().unwrap_or(u32::MAX))
+        .collect()
 }
 
 /// The live generation's directory under `root`.

@@ -7,6 +7,9 @@ mod docnum;
 use serde::{Deserialize, Serialize};
 
 pub use date::{Date, DateError};
+#[cfg(test)]
+mod tests;
+
 pub use docnum::{DocNumber, DocNumberError, DocNumberKind, PartialDocNumber, find_partial};
 
 /// Whether a document is in force, as far as the source tells.
@@ -111,6 +114,21 @@ pub struct Document {
 }
 
 impl Document {
+    /// The title as people say it: "Luật Khiếu nại" for a law whose trích yếu is "Khiếu nại",
+    /// the trích yếu alone when it already names the type or the type is unknown.
+    pub fn display_title(&self) -> String {
+        let type_lower = self.doc_type.to_lowercase();
+        if self.doc_type.is_empty() || self.title.to_lowercase().starts_with(&type_lower) {
+            self.title.clone()
+        } else if matches!(self.doc_type.as_str(), "Luật" | "Bộ luật" | "Pháp lệnh") {
+            format!("{} {}", self.doc_type, self.title)
+        } else {
+            // Decrees and circulars carry a descriptive trích yếu ("Quy định chi tiết ..."): the
+            // type and number name them better than a prefix would.
+            self.title.clone()
+        }
+    }
+
     /// The document's year, from its number or else its issue date.
     pub fn year(&self) -> Option<u16> {
         DocNumber::parse(&self.so_hieu)
@@ -149,6 +167,45 @@ pub struct Article {
     #[serde(default)]
     pub source_url: Option<String>,
     pub provenance: Provenance,
+}
+
+impl Article {
+    /// Position of the article in its source document, from `number` ("Điều 12a" → (12, "a")),
+    /// for ordering a document's articles; `None` when the number is missing or unreadable.
+    pub fn ordinal(&self) -> Option<(u32, String)> {
+        let number = self.number.as_deref()?;
+        let rest = number.trim().strip_prefix("Điều")?.trim_start();
+        let digits_end = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let n = rest[..digits_end].parse().ok()?;
+        Some((n, rest[digits_end..].trim().to_lowercase()))
+    }
+}
+
+/// The form of a document key used in URLs: ASCII, lower case, runs of anything else as one `-`
+/// (`43/2011/NĐ-CP` → `43-2011-nd-cp`). Every spelling of a number that differs only in case,
+/// diacritics or separators has the same slug.
+pub fn url_slug(key: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::with_capacity(key.len());
+    let mut dash = false;
+    for c in key.nfd() {
+        let c = match c {
+            'Đ' | 'đ' | 'Ð' | 'ð' => 'd',
+            c => c.to_ascii_lowercase(),
+        };
+        if c.is_ascii_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(c);
+        } else if !unicode_normalization::char::is_combining_mark(c) {
+            dash = true;
+        }
+    }
+    out
 }
 
 /// One article with the fields of its document that the index carries beside it.

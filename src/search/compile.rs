@@ -118,6 +118,9 @@ pub fn compile(index: &LawIndex, searcher: &Searcher, request: &SearchRequest) -
             ));
         }
     }
+    // Whether something typed is itself required (a phrase, or a number typed alone); if not,
+    // the free text must match, or filters and exclusions would match on their own.
+    let typed_required = must.iter().any(|(occur, _)| *occur == Occur::Must);
     filters(fields, &request.filters, &mut must);
 
     if must.is_empty() {
@@ -127,9 +130,17 @@ pub fn compile(index: &LawIndex, searcher: &Searcher, request: &SearchRequest) -
             Box::new(BooleanQuery::new(should))
         };
     }
+    if !typed_required && should.is_empty() {
+        return Box::new(EmptyQuery);
+    }
     if !should.is_empty() {
         // Scores come from the free text; the required parts only restrict.
-        must.push((Occur::Should, Box::new(BooleanQuery::new(should))));
+        let occur = if typed_required {
+            Occur::Should
+        } else {
+            Occur::Must
+        };
+        must.push((occur, Box::new(BooleanQuery::new(should))));
     }
     Box::new(BooleanQuery::new(must))
 }

@@ -1,6 +1,9 @@
 //! Search over the index: a validated [`SearchRequest`] in, our own [`SearchResults`] out.
 //! Callers never see tantivy types; the query is compiled in exactly one place (`compile`).
+//! [`Catalog`] answers the lookups that are not ranked search: số hiệu resolution, suggestions,
+//! newest documents.
 
+mod catalog;
 mod compile;
 mod expand;
 mod intent;
@@ -18,6 +21,7 @@ use tantivy::{DocAddress, Searcher};
 use crate::index::{IndexError, LawIndex, schema_field_names as names};
 use crate::model::{Article, Document};
 
+pub use catalog::{Catalog, MAX_RESOLVE_CHARS, MAX_SUGGEST_CHARS, MAX_SUGGESTIONS, Resolution};
 pub use intent::Intent;
 pub use request::{
     DEFAULT_PAGE_SIZE, Filters, MAX_FILTER_VALUES, MAX_PAGE_SIZE, MAX_QUERY_CHARS,
@@ -293,7 +297,9 @@ pub fn ranked_ids(index: &LawIndex, query: &str, limit: usize) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn highlighter(request: &SearchRequest) -> Highlighter {
+/// Highlights what `request` searches for (its words and phrases, not its exclusions), in any
+/// text: for snippets, and for showing a whole document as found from a search.
+pub fn highlighter(request: &SearchRequest) -> Highlighter {
     let tree = request.tree();
     Highlighter::new(tree.syllables.iter().chain(tree.phrases.iter().flatten()))
 }

@@ -7,3 +7,4 @@ mod index_lifecycle;
 mod relevance;
 mod search_features;
 mod support;
+mod web;

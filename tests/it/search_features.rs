@@ -82,6 +82,29 @@ fn filters_restrict_results() {
 }
 
 #[test]
+fn a_filter_restricts_but_never_matches_on_its_own() {
+    let luat = || Filters {
+        doc_types: vec!["Luật".into()],
+        ..Filters::default()
+    };
+    let unfiltered = run(q("tảo hôn").paginate(1, 100).unwrap());
+    let mut request = q("tảo hôn").with_filters(luat()).unwrap();
+    request.facets = true;
+    let filtered = run(request);
+    let window = filtered.window.expect("window");
+    assert!(window > 0);
+    assert!(
+        window <= unfiltered.hits.len(),
+        "the filter added {window} results to {}",
+        unfiltered.hits.len()
+    );
+    let nothing = run(q("xyzzyq wubbl").with_filters(luat()).unwrap());
+    assert!(nothing.hits.is_empty(), "{}", nothing.hits[0].article.label);
+    let excluded_only = run(q("xyzzyq -hôn").with_filters(luat()).unwrap());
+    assert!(excluded_only.hits.is_empty());
+}
+
+#[test]
 fn facets_count_the_window() {
     let mut request = q("kết hôn");
     request.facets = true;

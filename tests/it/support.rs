@@ -23,15 +23,22 @@ pub fn load_content() -> Corpus {
 }
 
 /// The starter index, built once into a temporary directory that lives as long as the process.
-pub fn content_index() -> &'static LawIndex {
+fn starter() -> &'static (tempfile::TempDir, LawIndex) {
     static INDEX: OnceLock<(tempfile::TempDir, LawIndex)> = OnceLock::new();
-    &INDEX
-        .get_or_init(|| {
-            let dir = tempfile::tempdir().expect("temp dir");
-            index::build(dir.path(), &load_content(), vec!["content".into()], &())
-                .expect("index builds");
-            let idx = LawIndex::open(dir.path()).expect("index opens");
-            (dir, idx)
-        })
-        .1
+    INDEX.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        index::build(dir.path(), &load_content(), vec!["content".into()], &())
+            .expect("index builds");
+        let idx = LawIndex::open(dir.path()).expect("index opens");
+        (dir, idx)
+    })
+}
+
+pub fn content_index() -> &'static LawIndex {
+    &starter().1
+}
+
+/// The root directory of the starter index (never rebuilt: open it, do not build into it).
+pub fn content_index_dir() -> &'static Path {
+    starter().0.path()
 }

@@ -1,0 +1,64 @@
+//! Page handlers, one module per resource: extract, call the library, build the view model,
+//! render. The library's calls are synchronous and CPU-bound, so each handler runs its body on
+//! the blocking pool and the async workers only move bytes.
+
+pub mod article;
+pub mod demuc;
+pub mod document;
+pub mod feeds;
+pub mod home;
+pub mod resolve;
+pub mod search;
+
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
+use axum::response::Response;
+
+use super::assets::ASSETS;
+use super::error::{ApiError, WebError};
+
+/// One path parameter. A segment that does not decode (invalid UTF-8 after percent-decoding)
+/// names nothing: a 404 page, not axum's plain-text 400.
+pub struct Segment(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Segment {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Segment, WebError> {
+        Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|Path(s)| Segment(s))
+            .map_err(|_| WebError::not_found_page())
+    }
+}
+
+/// [`Segment`] for the API: the rejection is a JSON 404.
+pub struct ApiSegment(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiSegment {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<ApiSegment, ApiError> {
+        Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|Path(s)| ApiSegment(s))
+            .map_err(|_| ApiError(WebError::NotFound("Không có tài nguyên này.".to_owned())))
+    }
+}
+
+/// Runs `f` on the blocking pool.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, WebError> + Send + 'static,
+) -> Result<T, WebError> {
+    tokio::task::spawn_blocking(f).await?
+}
+
+/// `/static/{file}`: a hashed static file, cached for a year.
+pub async fn static_file(Segment(file): Segment) -> Result<Response, WebError> {
+    ASSETS.response(&file).ok_or_else(WebError::not_found_page)
+}
+
+/// Every address no route claims.
+pub async fn not_found() -> WebError {
+    WebError::not_found_page()
+}

@@ -1,0 +1,103 @@
+//! Every route of the site, and the middleware around them.
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, Request, Response, StatusCode, header};
+use axum::routing::get;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use super::api;
+use super::error::panic_response;
+use super::pages::{self, article, demuc, document, feeds, home, resolve, search};
+use super::state::AppState;
+
+/// Largest request body accepted: the site only reads GET requests.
+pub const MAX_REQUEST_BODY_BYTES: usize = 16 * 1024;
+
+/// Forbids inline script and every origin but ours.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/search", get(api::search))
+        .route("/documents/{key}", get(api::document))
+        .route("/articles/{id}", get(api::article))
+        .route("/suggest", get(api::suggest))
+        .route("/resolve/{*number}", get(api::resolve))
+        .route("/openapi.json", get(api::openapi))
+        .fallback(api::not_found);
+
+    let timeout = state.request_timeout();
+    Router::new()
+        .route("/", get(home::show))
+        .route("/tim-kiem", get(search::show))
+        .route("/van-ban/{key}", get(document::show))
+        .route("/dieu/{id}", get(article::show))
+        .route("/de-muc", get(demuc::index))
+        .route("/de-muc/{code}", get(demuc::show))
+        .route("/so-hieu/{*number}", get(resolve::show))
+        .route("/opensearch.xml", get(feeds::opensearch))
+        .route("/sitemap.xml", get(feeds::sitemap))
+        .route("/robots.txt", get(feeds::robots))
+        .route("/feed.atom", get(feeds::atom))
+        .route("/static/{file}", get(pages::static_file))
+        .nest("/api/v1", api)
+        .fallback(pages::not_found)
+        .with_state(state)
+        // Outermost first: request id, tracing, security headers, compression, panics, body limit,
+        // timeout.
+        .layer(
+            ServiceBuilder::new()
+        .layer(SetRequestIdLayer::new(X_REQUEST_ID, MakeRequestUuid))
+        .layer(
+            TraceLayer::new_for_http()
+                // The path only: a query string can hold what a citizen typed.
+                .make_span_with(|req: &Request<_>| {
+                    let id = req
+                        .headers()
+                        .get(X_REQUEST_ID)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("");
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                })
+                .on_request(())
+                .on_response(|res: &Response<_>, latency: Duration, _: &tracing::Span| {
+                    tracing::info!(
+                        status = res.status().as_u16(),
+                        took_ms = latency.as_secs_f64() * 1000.0,
+                        "response"
+                    );
+                }),
+        )
+        .layer(PropagateRequestIdLayer::new(X_REQUEST_ID))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(CompressionLayer::new())
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            timeout,
+        )),
+        )
+}
