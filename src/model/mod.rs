@@ -117,6 +117,20 @@ impl Document {
     /// The title as people say it: "Luật Khiếu nại" for a law whose trích yếu is "Khiếu nại",
     /// the trích yếu alone when it already names the type or the type is unknown.
     pub fn display_title(&self) -> String {
+        if self.title.trim().is_empty() {
+            // The source lost the title (a small share of the code's citations): name the
+            // document by what is left.
+            let kind = if self.doc_type.is_empty() {
+                "Văn bản"
+            } else {
+                self.doc_type.as_str()
+            };
+            return if self.so_hieu.is_empty() {
+                format!("{kind} {}", self.key)
+            } else {
+                format!("{kind} số {}", self.so_hieu)
+            };
+        }
         let type_lower = self.doc_type.to_lowercase();
         if self.doc_type.is_empty() || self.title.to_lowercase().starts_with(&type_lower) {
             self.title.clone()

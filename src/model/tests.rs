@@ -40,3 +40,24 @@ fn article_ordinals() {
         );
     }
 }
+
+#[test]
+fn display_titles() {
+    let mut d: Document = serde_json::from_str(
+        r#"{"key":"52/2014/QH13","so_hieu":"52/2014/QH13","doc_type":"Luật",
+            "title":"Hôn nhân và gia đình","provenance":{"source":"s","snapshot":"2026-01"}}"#,
+    )
+    .unwrap();
+    assert_eq!(d.display_title(), "Luật Hôn nhân và gia đình");
+    d.title = "Luật Hôn nhân và gia đình".into();
+    assert_eq!(d.display_title(), "Luật Hôn nhân và gia đình");
+    d.doc_type = "Nghị định".into();
+    d.title = "Quy định chi tiết".into();
+    assert_eq!(d.display_title(), "Quy định chi tiết");
+    d.title = " ".into();
+    assert_eq!(d.display_title(), "Nghị định số 52/2014/QH13");
+    d.doc_type.clear();
+    d.so_hieu.clear();
+    d.key = "vbpl-1".into();
+    assert_eq!(d.display_title(), "Văn bản vbpl-1");
+}

@@ -345,6 +345,38 @@ fn first_str(
     Ok(out)
 }
 
+/// Resolves string-column ordinals to text once per (segment, column, ordinal): `ord_to_str`
+/// decodes a dictionary block, and a window of hundreds of hits repeats a few dozen values, so
+/// resolving each hit's values separately cost milliseconds per query on the full code.
+#[derive(Default)]
+struct OrdNames(HashMap<(u32, usize, u64), String>);
+
+impl OrdNames {
+    fn first(
+        &mut self,
+        column: Option<&tantivy::columnar::StrColumn>,
+        segment: u32,
+        which: usize,
+        doc: u32,
+    ) -> Result<String, SearchError> {
+        let Some(column) = column else {
+            return Ok(String::new());
+        };
+        let Some(ord) = column.term_ords(doc).next() else {
+            return Ok(String::new());
+        };
+        if let Some(name) = self.0.get(&(segment, which, ord)) {
+            return Ok(name.clone());
+        }
+        let mut out = String::new();
+        column
+            .ord_to_str(ord, &mut out)
+            .map_err(|e| SearchError::Tantivy(e.into()))?;
+        self.0.insert((segment, which, ord), out.clone());
+        Ok(out)
+    }
+}
+
 fn window_entries(
     searcher: &Searcher,
     top: Vec<(f32, DocAddress)>,
@@ -357,6 +389,7 @@ fn window_entries(
         ),
     > = HashMap::new();
     let mut out = Vec::with_capacity(top.len());
+    let mut names = OrdNames::default();
     for (score, addr) in top {
         if let std::collections::hash_map::Entry::Vacant(v) = per_segment.entry(addr.segment_ord) {
             let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
@@ -366,7 +399,7 @@ fn window_entries(
         out.push(WindowEntry {
             score,
             addr,
-            doc_key: first_str(keys.as_ref(), addr.doc_id)?,
+            doc_key: names.first(keys.as_ref(), addr.segment_ord, 0, addr.doc_id)?,
             issued_days: days.as_ref().and_then(|c| c.first(addr.doc_id)),
         });
     }
@@ -383,6 +416,7 @@ fn facets(searcher: &Searcher, window: &[WindowEntry]) -> Result<Facets, SearchE
     let mut counts: [HashMap<String, usize>; 5] = Default::default();
     let dims = [names::DOC_TYPE, names::ISSUER, names::DEMUC, names::STATUS];
     let mut columns: HashMap<u32, FacetColumns> = HashMap::new();
+    let mut names = OrdNames::default();
     for e in window {
         let seg = e.addr.segment_ord;
         if let std::collections::hash_map::Entry::Vacant(v) = columns.entry(seg) {
@@ -395,7 +429,7 @@ fn facets(searcher: &Searcher, window: &[WindowEntry]) -> Result<Facets, SearchE
         }
         let (strs, year) = &columns[&seg];
         for (i, column) in strs.iter().enumerate() {
-            let value = first_str(column.as_ref(), e.addr.doc_id)?;
+            let value = names.first(column.as_ref(), seg, i, e.addr.doc_id)?;
             if !value.is_empty() {
                 *counts[i].entry(value).or_default() += 1;
             }

@@ -120,7 +120,7 @@ pub fn page(v: &DocumentView) -> Markup {
             table.meta {
                 tbody {
                     tr { th scope="row" { "Số hiệu" } td { (if d.so_hieu.is_empty() { "Không có" } else { &d.so_hieu }) } }
-                    tr { th scope="row" { "Loại văn bản" } td { (d.doc_type) } }
+                    tr { th scope="row" { "Loại văn bản" } td { (if d.doc_type.is_empty() { "Không rõ" } else { &d.doc_type }) } }
                     tr { th scope="row" { "Trích yếu" } td { (d.title) } }
                     tr { th scope="row" { "Cơ quan ban hành" } td { (d.issuer.as_deref().unwrap_or("Không rõ")) } }
                     tr { th scope="row" { "Người ký" } td { (d.signer.as_deref().unwrap_or("Không rõ")) } }

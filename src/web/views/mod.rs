@@ -160,7 +160,7 @@ pub fn crumbs(links: &[(&str, String)], current: &str) -> Markup {
 pub fn doc_line(doc: &Document) -> Markup {
     html! {
         span.meta {
-            (doc.doc_type)
+            (if doc.doc_type.is_empty() { "Văn bản" } else { &doc.doc_type })
             @if !doc.so_hieu.is_empty() { " số " (doc.so_hieu) }
             @if let Some(d) = doc.issued { " · ban hành " (d.to_vi()) }
             " "
