@@ -365,14 +365,18 @@ fn cmd_eval(
             let Ok(request) = SearchRequest::new(&q.query) else {
                 continue;
             };
-            let candidates: Vec<serde_json::Value> = search::candidate_features(&index, &request)?
-                .into_iter()
+            let found = search::candidate_features(&index, &request)?;
+            let candidates: Vec<serde_json::Value> = found
+                .ids
+                .iter()
+                .zip(&found.features)
                 .map(|(id, f)| serde_json::json!({"id": id, "f": f}))
                 .collect();
             let line = serde_json::json!({
                 "qid": q.qid,
                 "relevant": q.relevant,
                 "features": search::FEATURE_NAMES,
+                "reranked": found.reranked,
                 "candidates": candidates,
             });
             out.push_str(&line.to_string());

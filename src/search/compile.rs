@@ -9,14 +9,15 @@
 
 use std::collections::HashSet;
 
+use tantivy::Term;
 use tantivy::query::{
     BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{Searcher, Term};
 
 use super::intent::Intent;
 use super::request::{Filters, QueryTree, SearchRequest};
+use super::stats::TermStats;
 use crate::analysis::{self, Syllable};
 use crate::index::{Fields, LawIndex, so_hieu_key};
 
@@ -84,11 +85,11 @@ fn phrase_anywhere(fields: &Fields, syllables: &[Syllable]) -> Box<dyn Query> {
     ]))
 }
 
-pub fn compile(index: &LawIndex, searcher: &Searcher, request: &SearchRequest) -> Box<dyn Query> {
+pub fn compile(index: &LawIndex, stats: &mut TermStats, request: &SearchRequest) -> Box<dyn Query> {
     let fields = &index.fields;
     let tree = request.tree();
     let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    free_text(index, searcher, tree, &mut should);
+    free_text(index, stats, tree, &mut should);
 
     let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for phrase in &tree.phrases {
@@ -147,7 +148,7 @@ pub fn compile(index: &LawIndex, searcher: &Searcher, request: &SearchRequest) -
 
 fn free_text(
     index: &LawIndex,
-    searcher: &Searcher,
+    stats: &mut TermStats,
     tree: &QueryTree,
     out: &mut Vec<(Occur, Box<dyn Query>)>,
 ) {
@@ -213,25 +214,20 @@ fn free_text(
     for word in &tree.words {
         terms.push((Term::from_field_text(fields.words, word), W_WORDS));
     }
-    select_terms(searcher, terms, out);
+    select_terms(stats, terms, out);
 }
 
 /// Keeps the [`MAX_SCORED_TERMS`] terms that can contribute most (weight × IDF) and drops terms
 /// absent from the index. A long question otherwise brings a hundred posting lists, and the
 /// cost of a disjunction grows with their number far more than its ranking improves.
 fn select_terms(
-    searcher: &Searcher,
+    stats: &mut TermStats,
     terms: Vec<(Term, f32)>,
     out: &mut Vec<(Occur, Box<dyn Query>)>,
 ) {
-    let n = searcher.num_docs() as f32;
     let mut scored: Vec<(f32, Term, f32)> = terms
         .into_iter()
-        .filter_map(|(term, weight)| {
-            let df = searcher.doc_freq(&term).ok().filter(|&df| df > 0)? as f32;
-            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-            Some((weight * idf, term, weight))
-        })
+        .filter_map(|(term, weight)| Some((weight * stats.idf(&term)?, term, weight)))
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     for (_, term, weight) in scored.into_iter().take(MAX_SCORED_TERMS) {

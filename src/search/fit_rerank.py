@@ -23,7 +23,7 @@ PASSES = 4
 
 
 def load(path):
-    feats, labels, names = [], [], None
+    feats, labels, reranked, names = [], [], [], None
     for line in open(path, encoding="utf-8"):
         q = json.loads(line)
         names = q["features"]
@@ -38,15 +38,15 @@ def load(path):
             y[i] = c["id"] in relevant
         feats.append(x)
         labels.append(y)
-    return np.stack(feats), np.stack(labels), names
+        reranked.append(q["reranked"])
+    return np.stack(feats), np.stack(labels), np.array(reranked), names
 
 
-def objective(x, y, w):
-    # Keyword queries are not reranked: their features are all zero and they keep the first
-    # stage's order (candidates come best first).
-    keywords = (x[:, :, 1:] == 0).all(axis=(1, 2)) & (x[:, :, 0] >= 0).all(axis=1)
+def objective(x, y, r, w):
+    # Keyword queries (r false) are not reranked: they keep the first stage's order
+    # (candidates come best first).
     first_stage = -np.arange(x.shape[1], dtype=np.float32)[None, :]
-    s = np.where(keywords[:, None], first_stage, x @ w)
+    s = np.where(r[:, None], x @ w, first_stage)
     best = np.where(y, s, -np.inf).max(axis=1)
     found = np.isfinite(best)
     # Rank of the first relevant candidate; ties count against it.
@@ -57,21 +57,21 @@ def objective(x, y, w):
     return mrr, hit10.mean(), r1
 
 
-def score(x, y, w):
-    mrr, r10, _ = objective(x, y, w)
+def score(x, y, r, w):
+    mrr, r10, _ = objective(x, y, r, w)
     return mrr + r10
 
 
-def fit(x, y, start):
+def fit(x, y, r, start):
     w = start.copy()
-    best = score(x, y, w)
+    best = score(x, y, r, w)
     for _ in range(PASSES):
         improved = False
         for j in range(len(w)):
             for step in STEPS:
                 trial = w.copy()
                 trial[j] += step
-                value = score(x, y, trial)
+                value = score(x, y, r, trial)
                 if value > best + 1e-9:
                     best, w, improved = value, trial, True
         if not improved:
@@ -80,11 +80,11 @@ def fit(x, y, start):
 
 
 def main():
-    x, y, names = load(sys.argv[1])
+    x, y, r, names = load(sys.argv[1])
     n = len(x)
     start = np.zeros(len(names), dtype=np.float32)
     start[names.index("bm25")] = 1.0
-    mrr, r10, r1 = objective(x, y, start)
+    mrr, r10, r1 = objective(x, y, r, start)
     print(f"{n} queries; first stage        R@1 {r1:.3f} R@10 {r10:.3f} MRR@10 {mrr:.3f}")
     rng = np.random.default_rng(7)
     order = rng.permutation(n)
@@ -92,15 +92,15 @@ def main():
     for k in range(FOLDS):
         test = order[k::FOLDS]
         train = np.setdiff1d(order, test)
-        w = fit(x[train], y[train], start)
-        held.append((objective(x[test], y[test], w), len(test)))
+        w = fit(x[train], y[train], r[train], start)
+        held.append((objective(x[test], y[test], r[test], w), len(test)))
     total = sum(m for _, m in held)
     mrr = sum(o[0] * m for o, m in held) / total
     r10 = sum(o[1] * m for o, m in held) / total
     r1 = sum(o[2] * m for o, m in held) / total
     print(f"held-out ({FOLDS} folds)        R@1 {r1:.3f} R@10 {r10:.3f} MRR@10 {mrr:.3f}")
-    w = fit(x, y, start)
-    mrr, r10, r1 = objective(x, y, w)
+    w = fit(x, y, r, start)
+    mrr, r10, r1 = objective(x, y, r, w)
     print(f"fitted on all (optimistic)   R@1 {r1:.3f} R@10 {r10:.3f} MRR@10 {mrr:.3f}")
     print("const WEIGHTS: Features = [" + ", ".join(f"{v:.2f}" for v in w) + "];")
     for name, v in zip(names, w):

@@ -10,6 +10,7 @@ mod intent;
 mod request;
 mod rerank;
 mod snippet;
+mod stats;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -207,22 +208,41 @@ pub fn search(index: &LawIndex, request: &SearchRequest) -> Result<SearchResults
     Ok(results)
 }
 
-/// The best `limit` articles by relevance: the BM25 stage over the whole index, then the
-/// rerank of its best [`RERANK_DEPTH`].
+/// Hits as (score, address), best first.
+type Ranked = Vec<(f32, DocAddress)>;
+
+/// The BM25 stage's best `limit` candidates, and the question's terms when it is reranked.
+fn first_stage(
+    index: &LawIndex,
+    searcher: &Searcher,
+    request: &SearchRequest,
+    limit: usize,
+) -> Result<(Ranked, Option<rerank::QueryTerms>), SearchError> {
+    let mut stats = stats::TermStats::new(searcher);
+    let query = compile::compile(index, &mut stats, request);
+    let terms = rerank::QueryTerms::new(&mut stats, &index.fields, request.tree());
+    // A keyword query collects only its page, which lets the top-k pruning work.
+    let depth = if terms.is_some() {
+        limit.max(RERANK_DEPTH)
+    } else {
+        limit
+    };
+    let top = searcher.search(&query, &TopDocs::with_limit(depth).order_by_score())?;
+    Ok((top, terms))
+}
+
+/// The best `limit` articles by relevance: the BM25 stage over the whole index, then, for a
+/// question, the rerank of its best [`RERANK_DEPTH`].
 fn ranked(
     index: &LawIndex,
     searcher: &Searcher,
     request: &SearchRequest,
     limit: usize,
 ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
-    let query = compile::compile(index, searcher, request);
-    let terms = rerank::QueryTerms::new(searcher, &index.fields, request.tree());
-    if terms.is_keywords() {
-        // Nothing to rerank: only the page is collected, which lets the top-k pruning work.
-        return Ok(searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?);
-    }
-    let depth = limit.max(RERANK_DEPTH);
-    let mut top = searcher.search(&query, &TopDocs::with_limit(depth).order_by_score())?;
+    let (mut top, terms) = first_stage(index, searcher, request, limit)?;
+    let Some(terms) = terms else {
+        return Ok(top);
+    };
     let rest = top.split_off(top.len().min(RERANK_DEPTH));
     let mut out = rerank::rerank(searcher, &index.fields, &terms, top)?;
     // Below the reranked head, first-stage order; scores shifted so the order holds.
@@ -236,27 +256,34 @@ fn ranked(
     Ok(out)
 }
 
-/// First-stage candidates of `request` with their rerank features and ids: what
-/// `fit_rerank.py` learns from (`tracuu eval --dump-features`). A keyword query, which is not
-/// reranked, has all-zero features: its candidates keep their order.
+/// A query's first-stage candidates as the rerank sees them: what `fit_rerank.py` learns from
+/// (`tracuu eval --dump-features`).
+#[derive(Debug, Clone)]
+pub struct Candidates {
+    /// False for a keyword query: its candidates keep the first stage's order, and their
+    /// features are not computed (all zero).
+    pub reranked: bool,
+    /// Article ids, best first by the first stage.
+    pub ids: Vec<String>,
+    pub features: Vec<Features>,
+}
+
 pub fn candidate_features(
     index: &LawIndex,
     request: &SearchRequest,
-) -> Result<Vec<(String, Features)>, SearchError> {
+) -> Result<Candidates, SearchError> {
     let searcher = index.reader.searcher();
-    let query = compile::compile(index, &searcher, request);
-    let terms = rerank::QueryTerms::new(&searcher, &index.fields, request.tree());
-    let top = searcher.search(&query, &TopDocs::with_limit(RERANK_DEPTH).order_by_score())?;
+    let (top, terms) = first_stage(index, &searcher, request, RERANK_DEPTH)?;
     let ids = ids_of(&searcher, &top)?;
-    if terms.is_keywords() {
-        // Not reranked: the first stage's order, marked by all-zero features.
-        return Ok(ids
-            .into_iter()
-            .map(|id| (id, [0.0; NUM_FEATURES]))
-            .collect());
-    }
-    let features = rerank::features(&searcher, &index.fields, &terms, &top)?;
-    Ok(ids.into_iter().zip(features).collect())
+    let features = match &terms {
+        Some(terms) => rerank::features(&searcher, &index.fields, terms, &top)?,
+        None => vec![[0.0; NUM_FEATURES]; ids.len()],
+    };
+    Ok(Candidates {
+        reranked: terms.is_some(),
+        ids,
+        features,
+    })
 }
 
 /// Ids of the best `limit` articles, best first: the engine alone, for evaluation.

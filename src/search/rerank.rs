@@ -18,6 +18,7 @@ use tantivy::{DocAddress, DocId, DocSet, Searcher, TERMINATED, Term};
 
 use super::intent::Intent;
 use super::request::QueryTree;
+use super::stats::TermStats;
 use crate::analysis;
 use crate::index::{Fields, schema_field_names as names};
 
@@ -88,11 +89,18 @@ const UBIQUITOUS_TERM_DOC_RATIO: f32 = 0.3;
 
 /// A query term with the weight its coverage counts for.
 struct WeightedTerm {
-    folded: String,
+    /// As indexed in its field (folded, or exact for the exact fields and words).
+    text: String,
     idf: f32,
 }
 
-/// The query's distinct folded syllables and pairs, with IDF over the article texts.
+impl AsRef<str> for WeightedTerm {
+    fn as_ref(&self) -> &str {
+        &self.text
+    }
+}
+
+/// The question's distinct terms of each kind, with IDF over the article texts.
 pub struct QueryTerms {
     syllables: Vec<WeightedTerm>,
     pairs: Vec<WeightedTerm>,
@@ -100,38 +108,27 @@ pub struct QueryTerms {
     exact: Vec<WeightedTerm>,
     /// Dictionary words, when typed with diacritics (the segmenter needs them).
     words: Vec<WeightedTerm>,
-    /// [`ROLE_PAIRS`], as terms to look up (the weight is unused).
-    roles: Vec<WeightedTerm>,
     definition_asked: bool,
-    /// Content syllables of the query (scaffolding removed), ubiquitous or not.
-    typed_syllables: usize,
 }
 
-fn idf(searcher: &Searcher, field: Field, text: &str) -> Option<f32> {
-    let n = searcher.num_docs() as f32;
-    let df = searcher
-        .doc_freq(&Term::from_field_text(field, text))
-        .unwrap_or(0) as f32;
-    if df / n.max(1.0) >= UBIQUITOUS_TERM_DOC_RATIO {
-        return None;
-    }
-    Some((1.0 + (n - df + 0.5) / (df + 0.5)).ln())
-}
-
-/// The distinct, not common, rarest terms of `texts` in `field`.
+/// The distinct, not ubiquitous, rarest terms of `texts` in `field`.
 fn weighted<'a>(
-    searcher: &Searcher,
+    stats: &mut TermStats,
     field: Field,
     texts: impl Iterator<Item = &'a str>,
 ) -> Vec<WeightedTerm> {
     let mut terms: Vec<WeightedTerm> = Vec::new();
     for text in texts {
-        if terms.iter().any(|t| t.folded == text) {
+        if terms.iter().any(|t| t.text == text) {
             continue;
         }
-        if let Some(idf) = idf(searcher, field, text) {
+        let term = Term::from_field_text(field, text);
+        if stats.doc_ratio(&term) >= UBIQUITOUS_TERM_DOC_RATIO {
+            continue;
+        }
+        if let Some(idf) = stats.idf(&term) {
             terms.push(WeightedTerm {
-                folded: text.to_owned(),
+                text: text.to_owned(),
                 idf,
             });
         }
@@ -142,67 +139,43 @@ fn weighted<'a>(
 }
 
 impl QueryTerms {
-    pub fn new(searcher: &Searcher, fields: &Fields, tree: &QueryTree) -> QueryTerms {
+    /// The terms of a question; `None` for a keyword query (fewer than
+    /// [`RERANK_MIN_SYLLABLES`] content syllables), which is not reranked: its few words either
+    /// name an article's title, which the first stage's title phrase already rewards, or say
+    /// too little for coverage to tell candidates apart. The rerank is fitted on questions;
+    /// keywords keep BM25's order (and its speed).
+    pub fn new(stats: &mut TermStats, fields: &Fields, tree: &QueryTree) -> Option<QueryTerms> {
         if tree.syllables.len() < RERANK_MIN_SYLLABLES {
-            // A keyword query: not reranked, so no term statistics to look up.
-            return QueryTerms {
-                syllables: Vec::new(),
-                pairs: Vec::new(),
-                exact: Vec::new(),
-                words: Vec::new(),
-                roles: Vec::new(),
-                definition_asked: false,
-                typed_syllables: tree.syllables.len(),
-            };
+            return None;
         }
         let syllables = weighted(
-            searcher,
+            stats,
             fields.text_fold,
             tree.syllables.iter().map(|s| s.folded.as_str()),
         );
         let bigrams = analysis::bigrams(&tree.syllables);
         let pairs = weighted(
-            searcher,
+            stats,
             fields.text_bigram,
             bigrams.iter().map(|(_, _, p)| p.as_str()),
         );
         let exact = if tree.has_diacritics {
             weighted(
-                searcher,
+                stats,
                 fields.text,
                 tree.syllables.iter().map(|s| s.exact.as_str()),
             )
         } else {
             Vec::new()
         };
-        let words = weighted(
-            searcher,
-            fields.words,
-            tree.words.iter().map(String::as_str),
-        );
-        QueryTerms {
+        let words = weighted(stats, fields.words, tree.words.iter().map(String::as_str));
+        Some(QueryTerms {
             syllables,
             pairs,
             exact,
             words,
-            roles: ROLE_PAIRS
-                .iter()
-                .map(|p| WeightedTerm {
-                    folded: (*p).to_owned(),
-                    idf: 1.0,
-                })
-                .collect(),
             definition_asked: tree.intents.contains(&Intent::Definition),
-            typed_syllables: tree.syllables.len(),
-        }
-    }
-
-    /// A keyword query rather than a question: its few words either name an article's title,
-    /// which the first stage's title phrase already rewards, or say too little for coverage
-    /// to tell candidates apart. The rerank is fitted on questions; keywords keep BM25's order
-    /// (and its speed).
-    pub fn is_keywords(&self) -> bool {
-        self.typed_syllables < RERANK_MIN_SYLLABLES
+        })
     }
 }
 
@@ -222,14 +195,14 @@ fn presence(
     searcher: &Searcher,
     segment: u32,
     field: Field,
-    terms: &[WeightedTerm],
+    terms: &[impl AsRef<str>],
     docs: &[DocId],
 ) -> tantivy::Result<Vec<u64>> {
     let mut mask = vec![0u64; docs.len()];
     let inverted = searcher.segment_reader(segment).inverted_index(field)?;
     for (bit, term) in terms.iter().enumerate().take(64) {
         let Some(mut postings) = inverted.read_postings(
-            &Term::from_field_text(field, &term.folded),
+            &Term::from_field_text(field, term.as_ref()),
             IndexRecordOption::Basic,
         )?
         else {
@@ -308,7 +281,7 @@ pub fn features(
         let pair_title = presence(searcher, segment, fields.title_bigram, &terms.pairs, &docs)?;
         let pair_text = presence(searcher, segment, fields.text_bigram, &terms.pairs, &docs)?;
         let context = presence(searcher, segment, fields.context, syl, &docs)?;
-        let roles = presence(searcher, segment, fields.title_bigram, &terms.roles, &docs)?;
+        let roles = presence(searcher, segment, fields.title_bigram, &ROLE_PAIRS, &docs)?;
         let exact = if terms.exact.is_empty() {
             None
         } else {
@@ -392,7 +365,7 @@ pub fn rerank(
     terms: &QueryTerms,
     candidates: Vec<(f32, DocAddress)>,
 ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
-    if terms.is_keywords() || candidates.len() < 2 {
+    if candidates.len() < 2 {
         return Ok(candidates);
     }
     let features = features(searcher, fields, terms, &candidates)?;
