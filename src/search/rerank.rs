@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 
+use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, DocSet, Searcher, TERMINATED, Term};
 
@@ -50,14 +51,19 @@ pub const FEATURE_NAMES: [&str; NUM_FEATURES] = [
     // Closing boilerplate; scope articles.
     "boilerplate",
     "scope",
+    // Share of the title's syllables that the query has: a short title the question spells
+    // out ("Thời hạn kháng nghị") names the article asked about, where a long title that
+    // merely contains the question's words is about something more specific. (The same share
+    // over adjacent pairs was tried: weight -0.10, dropped.)
+    "title_precision",
 ];
-pub const NUM_FEATURES: usize = 13;
+pub const NUM_FEATURES: usize = 14;
 pub type Features = [f32; NUM_FEATURES];
 
 /// Weights fitted by `fit_rerank.py` (see the module comment). Features are on comparable
 /// scales (shares and coverages in 0..1, lengths as logarithms).
 const WEIGHTS: Features = [
-    0.80, -0.15, 1.89, 0.53, 1.49, 0.54, 0.45, -0.10, 0.85, 0.37, 1.35, -1.50, -0.40,
+    0.42, 1.10, 1.96, 0.13, 0.84, 0.77, 0.89, -0.18, 0.93, 0.14, 2.42, -0.08, -0.40, 1.85,
 ];
 
 /// Title pairs that mark an article's role in its document, in the order of `role` bits.
@@ -108,6 +114,9 @@ pub struct QueryTerms {
     exact: Vec<WeightedTerm>,
     /// Dictionary words, when typed with diacritics (the segmenter needs them).
     words: Vec<WeightedTerm>,
+    /// Every distinct syllable of the query, however common (folded): what a title's
+    /// precision is measured against.
+    title_syllables: Vec<String>,
     definition_asked: bool,
 }
 
@@ -169,11 +178,16 @@ impl QueryTerms {
             Vec::new()
         };
         let words = weighted(stats, fields.words, tree.words.iter().map(String::as_str));
+        let mut title_syllables: Vec<String> =
+            tree.syllables.iter().map(|s| s.folded.clone()).collect();
+        title_syllables.sort_unstable();
+        title_syllables.dedup();
         Some(QueryTerms {
             syllables,
             pairs,
             exact,
             words,
+            title_syllables,
             definition_asked: tree.intents.contains(&Intent::Definition),
         })
     }
@@ -190,21 +204,22 @@ fn seek(postings: &mut impl DocSet, target: DocId) -> DocId {
     }
 }
 
-/// Per candidate doc (sorted ascending), which terms occur: one bit per term, per field.
-fn presence(
+/// Calls `found(term index, candidate index, postings)` for each term of `terms` that occurs
+/// in `field` of a candidate doc (`docs` sorted ascending: each posting list is read forward
+/// once).
+fn for_each_occurrence(
     searcher: &Searcher,
     segment: u32,
     field: Field,
     terms: &[impl AsRef<str>],
     docs: &[DocId],
-) -> tantivy::Result<Vec<u64>> {
-    let mut mask = vec![0u64; docs.len()];
+    option: IndexRecordOption,
+    mut found: impl FnMut(usize, usize, &SegmentPostings),
+) -> tantivy::Result<()> {
     let inverted = searcher.segment_reader(segment).inverted_index(field)?;
-    for (bit, term) in terms.iter().enumerate().take(64) {
-        let Some(mut postings) = inverted.read_postings(
-            &Term::from_field_text(field, term.as_ref()),
-            IndexRecordOption::Basic,
-        )?
+    for (t, term) in terms.iter().enumerate() {
+        let Some(mut postings) =
+            inverted.read_postings(&Term::from_field_text(field, term.as_ref()), option)?
         else {
             continue;
         };
@@ -214,11 +229,63 @@ fn presence(
                 break;
             }
             if at == doc {
-                mask[i] |= 1 << bit;
+                found(t, i, &postings);
             }
         }
     }
+    Ok(())
+}
+
+/// Per candidate doc, which terms occur: one bit per term (the first 64), per field.
+fn presence(
+    searcher: &Searcher,
+    segment: u32,
+    field: Field,
+    terms: &[impl AsRef<str>],
+    docs: &[DocId],
+) -> tantivy::Result<Vec<u64>> {
+    let mut mask = vec![0u64; docs.len()];
+    let terms = &terms[..terms.len().min(64)];
+    for_each_occurrence(
+        searcher,
+        segment,
+        field,
+        terms,
+        docs,
+        IndexRecordOption::Basic,
+        |bit, i, _| mask[i] |= 1 << bit,
+    )?;
     Ok(mask)
+}
+
+/// Per candidate doc, how many of its tokens in `field` are one of `terms`.
+fn matched_tokens(
+    searcher: &Searcher,
+    segment: u32,
+    field: Field,
+    terms: &[String],
+    docs: &[DocId],
+) -> tantivy::Result<Vec<u32>> {
+    let mut matched = vec![0u32; docs.len()];
+    for_each_occurrence(
+        searcher,
+        segment,
+        field,
+        terms,
+        docs,
+        IndexRecordOption::WithFreqs,
+        |_, i, postings| matched[i] += postings.term_freq(),
+    )?;
+    Ok(matched)
+}
+
+/// `matched` tokens of `len`, as a share (0 for an empty field).
+fn precision(matched: u32, len: u32) -> f32 {
+    if len == 0 {
+        0.0
+    } else {
+        (matched as f32 / len as f32).min(1.0)
+    }
 }
 
 fn covered(mask: u64, terms: &[WeightedTerm], total: f32) -> f32 {
@@ -303,6 +370,17 @@ pub fn features(
         let norms = searcher
             .segment_reader(segment)
             .get_fieldnorms_reader(fields.text_fold)?;
+        let title_norms = searcher
+            .segment_reader(segment)
+            .get_fieldnorms_reader(fields.title_fold)?;
+        let title_syllables = matched_tokens(
+            searcher,
+            segment,
+            fields.title_fold,
+            &terms.title_syllables,
+            &docs,
+        )?;
+
         let doc_ords = ords(searcher, segment, names::DOC_KEY, &docs);
         let demuc_ords = ords(searcher, segment, names::DEMUC, &docs);
         for (k, &i) in idx.iter().enumerate() {
@@ -328,6 +406,8 @@ pub fn features(
             ));
             f[11] = f32::from(u8::from(role & ROLE_BOILERPLATE != 0));
             f[12] = f32::from(u8::from(role & ROLE_SCOPE != 0));
+            let title_len = title_norms.fieldnorm(docs[k]);
+            f[13] = precision(title_syllables[k], title_len);
             doc_of[i] = doc_ords[k].map(|o| (segment, o));
             demuc_of[i] = demuc_ords[k].map(|o| (segment, o));
         }
