@@ -93,7 +93,8 @@ enum Command {
         /// Write the figures as JSON here.
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Measure ranking alone, without loading stored articles and computing snippets.
+        /// Measure the engine alone: the ids of the first page's articles (what the naive
+        /// baseline is timed on), without loading stored articles or computing snippets.
         #[arg(long)]
         no_snippets: bool,
     },
@@ -428,9 +429,12 @@ fn cmd_bench(
         .map(|q| q.query)
         .collect();
     let run = |q: &String| {
-        if let Ok(mut r) = SearchRequest::new(q) {
-            r.snippets = snippets;
-            let _ = search::search(&index, &r);
+        if let Ok(r) = SearchRequest::new(q) {
+            if snippets {
+                let _ = search::search(&index, &r);
+            } else {
+                let _ = search::search_ids(&index, &r, r.page_size());
+            }
         }
     };
     let latency = tracuu::bench::latency(&queries, rounds, run);
