@@ -97,6 +97,10 @@ enum Command {
         /// baseline is timed on), without loading stored articles or computing snippets.
         #[arg(long)]
         no_snippets: bool,
+        /// Measure the results page as the portal asks for it: facet counts over the result
+        /// window, and snippets.
+        #[arg(long, conflicts_with = "no_snippets")]
+        facets: bool,
     },
     /// Write a curated content/ directory from the full code: the given đề mục and the documents
     /// their articles cite.
@@ -167,13 +171,18 @@ fn main() -> Result<()> {
             seconds,
             out,
             no_snippets,
+            facets,
         } => cmd_bench(
             &config.index_dir,
             &queries,
             rounds,
             seconds,
             out.as_deref(),
-            !no_snippets,
+            match (no_snippets, facets) {
+                (true, _) => BenchMode::Engine,
+                (_, true) => BenchMode::Portal,
+                _ => BenchMode::Page,
+            },
         ),
         Command::Curate {
             phapdien,
@@ -415,13 +424,24 @@ fn cmd_eval(
     Ok(())
 }
 
+/// What `tracuu bench` times per query.
+#[derive(Clone, Copy)]
+enum BenchMode {
+    /// The first page's ids: ranking alone.
+    Engine,
+    /// The first page with stored articles and snippets.
+    Page,
+    /// The page with facet counts too, as the portal asks for it.
+    Portal,
+}
+
 fn cmd_bench(
     root: &Path,
     queries: &Path,
     rounds: usize,
     seconds: u64,
     out: Option<&Path>,
-    snippets: bool,
+    mode: BenchMode,
 ) -> Result<()> {
     let index = open(root)?;
     let queries: Vec<String> = tracuu::eval::load_queries(queries)?
@@ -429,11 +449,18 @@ fn cmd_bench(
         .map(|q| q.query)
         .collect();
     let run = |q: &String| {
-        if let Ok(r) = SearchRequest::new(q) {
-            if snippets {
-                let _ = search::search(&index, &r);
-            } else {
-                let _ = search::search_ids(&index, &r, r.page_size());
+        if let Ok(mut r) = SearchRequest::new(q) {
+            match mode {
+                BenchMode::Engine => {
+                    let _ = search::search_ids(&index, &r, r.page_size());
+                }
+                BenchMode::Page => {
+                    let _ = search::search(&index, &r);
+                }
+                BenchMode::Portal => {
+                    r.facets = true;
+                    let _ = search::search(&index, &r);
+                }
             }
         }
     };

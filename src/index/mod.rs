@@ -97,6 +97,44 @@ pub struct LawIndex {
     documents: HashMap<String, Arc<Document>>,
     common_terms: HashSet<String>,
     demuc: Vec<Demuc>,
+    /// Per segment, the values of each [`NAMED_COLUMNS`] fast field by ordinal.
+    column_values: Vec<Vec<Vec<String>>>,
+}
+
+/// The string fast fields whose values [`LawIndex::column_value`] resolves from memory: the
+/// ones a result window groups and counts by. Resolving an ordinal through the column's own
+/// dictionary decodes an sstable block each time, which cost a results page most of its time.
+/// (Not the article id: 75k values, and only evaluation reads it.)
+pub const NAMED_COLUMNS: [&str; 5] = [
+    schema::DOC_KEY,
+    schema::DOC_TYPE,
+    schema::ISSUER,
+    schema::DEMUC,
+    schema::STATUS,
+];
+
+/// Every value of each [`NAMED_COLUMNS`] column of each segment, in ordinal order.
+fn column_values(reader: &IndexReader) -> Result<Vec<Vec<Vec<String>>>, IndexError> {
+    let searcher = reader.searcher();
+    let mut out = Vec::new();
+    for segment in searcher.segment_readers() {
+        let mut columns = Vec::new();
+        for name in NAMED_COLUMNS {
+            let mut values = Vec::new();
+            if let Some(column) = segment.fast_fields().str(name)? {
+                let mut stream = column
+                    .dictionary()
+                    .stream()
+                    .map_err(tantivy::TantivyError::from)?;
+                while stream.advance() {
+                    values.push(String::from_utf8_lossy(stream.key()).into_owned());
+                }
+            }
+            columns.push(values);
+        }
+        out.push(columns);
+    }
+    Ok(out)
 }
 
 /// A đề mục (topic) of the code of law present in the index.
@@ -157,6 +195,7 @@ impl LawIndex {
         }
         let common_terms = common_terms(&reader, &[fields.text_fold, fields.text_bigram])?;
         let demuc = demuc_list(&reader, &fields, generation)?;
+        let column_values = column_values(&reader)?;
         // Built now rather than on the first query, which would otherwise pay for it.
         if let Err(e) = crate::analysis::Segmenter::global() {
             tracing::warn!(error = %e, "word segmenter unavailable; searching without words");
@@ -170,7 +209,18 @@ impl LawIndex {
             documents,
             common_terms,
             demuc,
+            column_values,
         })
+    }
+
+    /// The value of ordinal `ord` of the `which`th of [`NAMED_COLUMNS`] in segment `segment`
+    /// ("" when there is none).
+    pub fn column_value(&self, segment: u32, which: usize, ord: u64) -> &str {
+        self.column_values
+            .get(segment as usize)
+            .and_then(|columns| columns.get(which))
+            .and_then(|values| values.get(ord as usize))
+            .map_or("", String::as_str)
     }
 
     /// The đề mục of the indexed articles, in code order (1.1, 1.2, ..., 2.1, ..., 10.1).

@@ -19,7 +19,7 @@ use std::time::Instant;
 use tantivy::collector::TopDocs;
 use tantivy::{DocAddress, Searcher};
 
-use crate::index::{IndexError, LawIndex, schema_field_names as names};
+use crate::index::{IndexError, LawIndex, NAMED_COLUMNS, schema_field_names as names};
 use crate::model::{Article, Document};
 
 pub use catalog::{Catalog, MAX_RESOLVE_CHARS, MAX_SUGGEST_CHARS, MAX_SUGGESTIONS, Resolution};
@@ -133,9 +133,9 @@ pub fn search(index: &LawIndex, request: &SearchRequest) -> Result<SearchResults
         }
     } else {
         let top = ranked(index, &searcher, request, MAX_RESULT_WINDOW)?;
-        let mut window = window_entries(&searcher, top)?;
+        let mut window = window_entries(index, &searcher, top)?;
         if request.facets {
-            results.facets = Some(facets(&searcher, &window)?);
+            results.facets = Some(facets(index, &searcher, &window)?);
         }
         match request.sort {
             Sort::Relevance => {}
@@ -372,104 +372,111 @@ fn first_str(
     Ok(out)
 }
 
-/// Resolves string-column ordinals to text once per (segment, column, ordinal): `ord_to_str`
-/// decodes a dictionary block, and a window of hundreds of hits repeats a few dozen values, so
-/// resolving each hit's values separately cost milliseconds per query on the full code.
+/// The first ordinal of each doc in the [`NAMED_COLUMNS`] columns, their columns opened once
+/// per segment; the values behind the ordinals come from [`LawIndex::column_value`].
 #[derive(Default)]
-struct OrdNames(HashMap<(u32, usize, u64), String>);
+struct Ordinals(HashMap<u32, Vec<Option<tantivy::columnar::StrColumn>>>);
 
-impl OrdNames {
+impl Ordinals {
     fn first(
         &mut self,
-        column: Option<&tantivy::columnar::StrColumn>,
-        segment: u32,
+        searcher: &Searcher,
+        addr: DocAddress,
         which: usize,
-        doc: u32,
-    ) -> Result<String, SearchError> {
-        let Some(column) = column else {
-            return Ok(String::new());
+    ) -> Result<Option<u64>, SearchError> {
+        let columns = match self.0.entry(addr.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
+                let columns = NAMED_COLUMNS
+                    .iter()
+                    .map(|name| ff.str(name))
+                    .collect::<Result<Vec<_>, _>>()?;
+                v.insert(columns)
+            }
         };
-        let Some(ord) = column.term_ords(doc).next() else {
-            return Ok(String::new());
-        };
-        if let Some(name) = self.0.get(&(segment, which, ord)) {
-            return Ok(name.clone());
-        }
-        let mut out = String::new();
-        column
-            .ord_to_str(ord, &mut out)
-            .map_err(|e| SearchError::Tantivy(e.into()))?;
-        self.0.insert((segment, which, ord), out.clone());
-        Ok(out)
+        Ok(columns[which]
+            .as_ref()
+            .and_then(|c| c.term_ords(addr.doc_id).next()))
     }
 }
 
+/// Position of `name` in [`NAMED_COLUMNS`].
+fn named(name: &str) -> usize {
+    NAMED_COLUMNS
+        .iter()
+        .position(|n| *n == name)
+        .expect("a named column")
+}
+
 fn window_entries(
+    index: &LawIndex,
     searcher: &Searcher,
     top: Vec<(f32, DocAddress)>,
 ) -> Result<Vec<WindowEntry>, SearchError> {
-    let mut per_segment: HashMap<
-        u32,
-        (
-            Option<tantivy::columnar::StrColumn>,
-            Option<tantivy::columnar::Column<i64>>,
-        ),
-    > = HashMap::new();
+    let mut days: HashMap<u32, Option<tantivy::columnar::Column<i64>>> = HashMap::new();
+    let mut ordinals = Ordinals::default();
+    let doc_key = named(names::DOC_KEY);
     let mut out = Vec::with_capacity(top.len());
-    let mut names = OrdNames::default();
     for (score, addr) in top {
-        if let std::collections::hash_map::Entry::Vacant(v) = per_segment.entry(addr.segment_ord) {
-            let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
-            v.insert((ff.str(names::DOC_KEY)?, ff.i64(names::ISSUED_DAYS).ok()));
-        }
-        let (keys, days) = &per_segment[&addr.segment_ord];
+        let days = days.entry(addr.segment_ord).or_insert_with(|| {
+            searcher
+                .segment_reader(addr.segment_ord)
+                .fast_fields()
+                .i64(names::ISSUED_DAYS)
+                .ok()
+        });
+        let key = ordinals
+            .first(searcher, addr, doc_key)?
+            .map_or("", |ord| index.column_value(addr.segment_ord, doc_key, ord));
         out.push(WindowEntry {
             score,
             addr,
-            doc_key: names.first(keys.as_ref(), addr.segment_ord, 0, addr.doc_id)?,
+            doc_key: key.to_owned(),
             issued_days: days.as_ref().and_then(|c| c.first(addr.doc_id)),
         });
     }
     Ok(out)
 }
 
-/// A segment's facet columns: the string dimensions, then the year.
-type FacetColumns = (
-    Vec<Option<tantivy::columnar::StrColumn>>,
-    Option<tantivy::columnar::Column<u64>>,
-);
-
-fn facets(searcher: &Searcher, window: &[WindowEntry]) -> Result<Facets, SearchError> {
-    let mut counts: [HashMap<String, usize>; 5] = Default::default();
-    let dims = [names::DOC_TYPE, names::ISSUER, names::DEMUC, names::STATUS];
-    let mut columns: HashMap<u32, FacetColumns> = HashMap::new();
-    let mut names = OrdNames::default();
+fn facets(
+    index: &LawIndex,
+    searcher: &Searcher,
+    window: &[WindowEntry],
+) -> Result<Facets, SearchError> {
+    let dims = [names::DOC_TYPE, names::ISSUER, names::DEMUC, names::STATUS].map(named);
+    let mut counts: [HashMap<&str, usize>; 4] = Default::default();
+    let mut years: HashMap<u64, usize> = HashMap::new();
+    let mut year_columns: HashMap<u32, Option<tantivy::columnar::Column<u64>>> = HashMap::new();
+    let mut ordinals = Ordinals::default();
     for e in window {
         let seg = e.addr.segment_ord;
-        if let std::collections::hash_map::Entry::Vacant(v) = columns.entry(seg) {
-            let ff = searcher.segment_reader(seg).fast_fields();
-            let strs = dims
-                .iter()
-                .map(|d| ff.str(d))
-                .collect::<Result<Vec<_>, _>>()?;
-            v.insert((strs, ff.u64(names::YEAR).ok()));
-        }
-        let (strs, year) = &columns[&seg];
-        for (i, column) in strs.iter().enumerate() {
-            let value = names.first(column.as_ref(), seg, i, e.addr.doc_id)?;
-            if !value.is_empty() {
-                *counts[i].entry(value).or_default() += 1;
+        for (i, &which) in dims.iter().enumerate() {
+            if let Some(ord) = ordinals.first(searcher, e.addr, which)? {
+                let value = index.column_value(seg, which, ord);
+                if !value.is_empty() {
+                    *counts[i].entry(value).or_default() += 1;
+                }
             }
         }
+        let year = year_columns.entry(seg).or_insert_with(|| {
+            searcher
+                .segment_reader(seg)
+                .fast_fields()
+                .u64(names::YEAR)
+                .ok()
+        });
         if let Some(y) = year.as_ref().and_then(|c| c.first(e.addr.doc_id)) {
-            *counts[4].entry(y.to_string()).or_default() += 1;
+            *years.entry(y).or_default() += 1;
         }
     }
-    let sorted = |m: &HashMap<String, usize>, by_value_desc: bool| {
+    let years: Vec<(String, usize)> = years.into_iter().map(|(y, n)| (y.to_string(), n)).collect();
+    let years: HashMap<&str, usize> = years.iter().map(|(y, n)| (y.as_str(), *n)).collect();
+    let sorted = |m: &HashMap<&str, usize>, by_value_desc: bool| {
         let mut v: Vec<FacetCount> = m
             .iter()
             .map(|(value, &count)| FacetCount {
-                value: value.clone(),
+                value: (*value).to_owned(),
                 count,
             })
             .collect();
@@ -485,6 +492,6 @@ fn facets(searcher: &Searcher, window: &[WindowEntry]) -> Result<Facets, SearchE
         issuer: sorted(&counts[1], false),
         demuc: sorted(&counts[2], false),
         status: sorted(&counts[3], false),
-        year: sorted(&counts[4], true),
+        year: sorted(&years, true),
     })
 }
