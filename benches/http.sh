@@ -89,7 +89,7 @@ oha --no-tui --urls-from-file "$URLS" -n 1190 -c 4 -H "Accept-Encoding: gzip" >/
 WARM_LINES=$(wc -l <"$LOG")
 
 echo "== load: $RATE requests/s for ${SECONDS_} s, $CONNECTIONS connections"
-oha --no-tui --json --urls-from-file "$URLS" -q "$RATE" -z "${SECONDS_}s" -c "$CONNECTIONS" \
+oha --no-tui --output-format json --urls-from-file "$URLS" -q "$RATE" -z "${SECONDS_}s" -c "$CONNECTIONS" \
     --latency-correction -H "Accept-Encoding: gzip" >"$OUT_DIR/http-oha.json"
 sleep 0.5
 kill $SERVER

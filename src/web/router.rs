@@ -8,6 +8,7 @@ use axum::http::{HeaderName, HeaderValue, Request, Response, header};
 use axum::middleware::{self, Next};
 use axum::routing::get;
 use tower::ServiceBuilder;
+use tower_http::CompressionLevel;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -102,7 +103,9 @@ pub fn router(state: AppState) -> Router {
                     header::REFERRER_POLICY,
                     HeaderValue::from_static("strict-origin-when-cross-origin"),
                 ))
-                .layer(CompressionLayer::new())
+                // gzip's fastest level: on the dev questions' results pages (48 KB of HTML) it is
+                // about 3x faster than the default level for 6.7 KB instead of 5.6 KB sent.
+                .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
                 .layer(CatchPanicLayer::custom(panic_response))
                 .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES)),
         )
