@@ -14,7 +14,8 @@
 # Usage: benches/http.sh [RATE] [SECONDS]      (default 2000 requests/s for 30 s)
 # Env: PROFILE=dev|release (default dev: our code at opt-level 2, dependencies at 3),
 #      INDEX_DIR (default <target>/bench/http-index; built when absent, ~60 s),
-#      DATA (default ../shared/data), PORT (default 18080), CONNECTIONS (default 50).
+#      DATA (default ../shared/data), PORT (default 18080), CONNECTIONS (default 50),
+#      OUT (default <target>/bench/http.json), STAGES=0 to skip the stage-by-stage bench.
 # Output: <target>/bench/http.json (figures), http-oha.json (oha's own output), http-server.log.
 # oha and the server share this machine's cores: on a 2-core machine the load generator takes
 # part of the CPU the server would have.
@@ -96,8 +97,9 @@ kill $SERVER
 wait $SERVER 2>/dev/null || true
 trap - EXIT
 
+OUT=${OUT:-$OUT_DIR/http.json}
 python3 - "$OUT_DIR/http-oha.json" "$LOG" "$WARM_LINES" "$RATE" "$SECONDS_" "$PROFILE" "$CONNECTIONS" \
-    >"$OUT_DIR/http.json" <<'EOF'
+    >"$OUT" <<'EOF'
 import json, re, sys
 oha_path, log_path, skip, rate, seconds, profile, connections = sys.argv[1:]
 oha = json.load(open(oha_path))
@@ -125,6 +127,8 @@ client = {
     "p99_ms": round(lat["p99"] * 1000, 3),
 }
 engine, render, took = values("engine_ms"), values("render_ms"), values("took_ms")
+# Per request: what the handler stack (blocking-pool hand-off, middleware) added to engine + render.
+stack = [t - e - r for e, r, t in zip(engine, render, took)] if len(engine) == len(took) else []
 out = {
     "what": "GET /tim-kiem?q=<dev question>, full code of law, oha at a fixed rate over loopback",
     "profile": profile,
@@ -135,14 +139,17 @@ out = {
     "server_engine": dist(engine),
     "server_render": dist(render),
     "server_handler_total": dist(took),
+    "server_stack_per_request": dist(stack),
     "http_overhead_p50_ms": round(client["p50_ms"] - pct(engine, 50), 3) if engine else None,
     "client_p50_over_engine_p50": round(client["p50_ms"] / pct(engine, 50), 2) if engine else None,
     "targets": {"requests_per_s": 2000, "p99_ms": 20, "http_overhead_p50_ms": 0.5},
 }
 print(json.dumps(out, indent=2, ensure_ascii=False))
 EOF
-cat "$OUT_DIR/http.json"
-echo "figures: $OUT_DIR/http.json"
+cat "$OUT"
+echo "figures: $OUT"
 
-echo "== stage by stage, in one process (benches/http_stages.rs)"
-TRACUU_BENCH_INDEX=$INDEX_DIR cargo bench --profile "$PROFILE" --bench http_stages
+if [ "${STAGES:-1}" != 0 ]; then
+    echo "== stage by stage, in one process (benches/http_stages.rs)"
+    TRACUU_BENCH_INDEX=$INDEX_DIR cargo bench --profile "$PROFILE" --bench http_stages
+fi
