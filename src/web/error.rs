@@ -17,6 +17,8 @@ pub enum WebError {
     BadRequest(String),
     /// Nothing lives at this address; the message says what was looked for, in Vietnamese.
     NotFound(String),
+    /// The request took longer than `server.request_timeout_ms`; worth trying again.
+    TimedOut,
     /// A fault of ours; the cause is logged, never shown.
     Internal(String),
 }
@@ -30,6 +32,7 @@ impl WebError {
         match self {
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
+            WebError::TimedOut => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -38,6 +41,7 @@ impl WebError {
         match self {
             WebError::BadRequest(_) => "bad_request",
             WebError::NotFound(_) => "not_found",
+            WebError::TimedOut => "timeout",
             WebError::Internal(_) => "internal",
         }
     }
@@ -46,6 +50,9 @@ impl WebError {
     fn message(&self) -> &str {
         match self {
             WebError::BadRequest(m) | WebError::NotFound(m) => m,
+            WebError::TimedOut => {
+                "Máy chủ đang bận nên chưa trả lời kịp. Vui lòng thử lại sau ít giây."
+            }
             WebError::Internal(_) => {
                 "Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút; chúng tôi đã ghi nhận lỗi."
             }
@@ -53,8 +60,10 @@ impl WebError {
     }
 
     fn log(&self) {
-        if let WebError::Internal(cause) = self {
-            tracing::error!(cause = %cause, "request failed");
+        match self {
+            WebError::Internal(cause) => tracing::error!(cause = %cause, "request failed"),
+            WebError::TimedOut => tracing::warn!("request timed out"),
+            _ => {}
         }
     }
 }
@@ -128,6 +137,16 @@ impl IntoResponse for ApiError {
             "error": { "code": e.code(), "message": e.message() }
         });
         (e.status(), Json(body)).into_response()
+    }
+}
+
+/// The response to a request that ran out of time: the Vietnamese page, or JSON under
+/// `/api/`.
+pub fn timeout_response(path: &str) -> Response {
+    if path == "/api" || path.starts_with("/api/") {
+        ApiError(WebError::TimedOut).into_response()
+    } else {
+        WebError::TimedOut.into_response()
     }
 }
 

@@ -196,7 +196,14 @@ async fn search_page_with_results() {
         .has("trang=2")
         .has("Mới nhất")
         .has("Trang riêng của điều này")
+        .has(r##"<a class="to-facets" href="#loc">"##)
         .has(r#"href="/van-ban/52-2014-qh13?q=k%E1%BA%BFt+h%C3%B4n#d-"#);
+    // Where the time went, for developer tools and the HTTP benchmark.
+    let timing = r.header("server-timing");
+    assert!(
+        timing.starts_with("engine;dur=") && timing.contains(", render;dur="),
+        "{timing}"
+    );
     // Ten hits on the first page.
     assert_eq!(
         r.body.matches("<article>").count(),
@@ -498,6 +505,40 @@ async fn unknown_pages_and_internal_errors_are_calm() {
         !body.contains("tantivy") && !body.contains("/srv/index"),
         "{body}"
     );
+}
+
+#[tokio::test]
+async fn a_request_out_of_time_gets_the_vietnamese_page_or_json() {
+    // A zero limit: every handler that waits on the blocking pool runs out of time.
+    let impatient = AppState::open(
+        content_index_dir(),
+        &ServerConfig {
+            request_timeout_ms: 0,
+            ..config()
+        },
+    )
+    .unwrap();
+    let request = |uri: &str| Request::get(uri).body(Body::empty()).unwrap();
+    let uri = format!("/tim-kiem?q={}", enc("kết hôn"));
+    let r = send_to(impatient.clone(), request(&uri)).await;
+    expect_status(&r, StatusCode::SERVICE_UNAVAILABLE, &uri);
+    assert!(is_html(&r));
+    r.has(r#"<html lang="vi">"#)
+        .has("Máy chủ đang bận")
+        .has("Vui lòng thử lại");
+    assert_eq!(
+        r.header("content-security-policy"),
+        web::CONTENT_SECURITY_POLICY
+    );
+    let uri = format!("/api/v1/search?q={}", enc("kết hôn"));
+    let r = send_to(impatient, request(&uri)).await;
+    expect_status(&r, StatusCode::SERVICE_UNAVAILABLE, &uri);
+    assert!(is_json(&r));
+    let v = json(&r);
+    assert_eq!(v["error"]["code"], "timeout");
+    assert!(v["error"]["message"].as_str().unwrap().contains("thử lại"));
+    // With the default limit the same request is answered.
+    expect_status(&get(&uri).await, StatusCode::OK, &uri);
 }
 
 // ---------------------------------------------------------------- static, feeds

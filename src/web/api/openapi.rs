@@ -100,7 +100,8 @@ pub fn document() -> Value {
                 "parameters": filters,
                 "responses": {
                     "200": json_response("Một trang kết quả, với bộ lọc và số lượng", "SearchResponse"),
-                    "400": error_response("Tham số không hợp lệ")
+                    "400": error_response("Tham số không hợp lệ"),
+                    "503": error_response("Quá thời gian xử lý (server.request_timeout_ms); thử lại sau")
                 }
             }},
             "/documents/{key}": { "get": {
@@ -141,7 +142,7 @@ pub fn document() -> Value {
         "components": { "schemas": {
             "Error": { "type": "object", "required": ["error"], "properties": {
                 "error": { "type": "object", "required": ["code", "message"], "properties": {
-                    "code": { "type": "string", "enum": ["bad_request", "not_found", "internal"] },
+                    "code": { "type": "string", "enum": ["bad_request", "not_found", "timeout", "internal"] },
                     "message": { "type": "string", "description": "Lời giải thích bằng tiếng Việt" }
                 }}
             }},

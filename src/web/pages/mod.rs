@@ -10,8 +10,11 @@ pub mod home;
 pub mod resolve;
 pub mod search;
 
+use std::time::Duration;
+
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
+use axum::http::{HeaderName, HeaderValue};
 use axum::response::Response;
 
 use super::assets::ASSETS;
@@ -43,6 +46,31 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiSegment {
             .await
             .map(|Path(s)| ApiSegment(s))
             .map_err(|_| ApiError(WebError::NotFound("Không có tài nguyên này.".to_owned())))
+    }
+}
+
+/// Where a search request's time went: the engine (`search::search`: ranking, facets,
+/// snippets) and the page built from its results (view model and HTML). Reported in a
+/// `Server-Timing` header (browsers' developer tools show it) and as `engine_ms`/`render_ms` on
+/// the request's log line, which `benches/http.sh` reads.
+pub struct Timing {
+    pub engine: Duration,
+    pub render: Duration,
+}
+
+const SERVER_TIMING: HeaderName = HeaderName::from_static("server-timing");
+
+impl Timing {
+    pub fn report(&self, response: &mut Response) {
+        let engine_ms = self.engine.as_secs_f64() * 1000.0;
+        let render_ms = self.render.as_secs_f64() * 1000.0;
+        tracing::Span::current()
+            .record("engine_ms", engine_ms)
+            .record("render_ms", render_ms);
+        let value = format!("engine;dur={engine_ms:.3}, render;dur={render_ms:.3}");
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            response.headers_mut().insert(SERVER_TIMING, v);
+        }
     }
 }
 

@@ -2,12 +2,13 @@
 //! (303); invalid parameters give the form again with the reason, as a 400.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::blocking;
+use super::{Timing, blocking};
 use crate::analysis;
 use crate::model::{Document, Status};
 use crate::search::{
@@ -40,28 +41,44 @@ pub async fn show(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
         .into_response();
     };
     let site = state.site();
-    blocking(move || {
+    let answered = blocking(move || {
         let request = match params.request() {
             Ok(r) => r,
-            Err(e) => return Ok(refused(q, e.message_vi())),
+            Err(e) => return Ok((refused(q, e.message_vi()), None)),
         };
+        let started = Instant::now();
         let results = search::search(&site.index, &request)?;
+        let engine = started.elapsed();
         let jump = jump_target(&site, &request, &results);
         if let Some(doc) = &jump
             && is_only_a_number(&request, &params)
         {
-            return Ok(Redirect::to(&doc_url(&doc.key)).into_response());
+            return Ok((Redirect::to(&doc_url(&doc.key)).into_response(), None));
         }
+        let rendering = Instant::now();
         let outcome = outcome(&site, &params, &request, &results, jump);
-        Ok(page(&SearchView {
+        let response = page(&SearchView {
             q,
             error: None,
             outcome: Some(outcome),
         })
-        .into_response())
+        .into_response();
+        let timing = Timing {
+            engine,
+            render: rendering.elapsed(),
+        };
+        Ok((response, Some(timing)))
     })
-    .await
-    .unwrap_or_else(IntoResponse::into_response)
+    .await;
+    match answered {
+        Ok((mut response, timing)) => {
+            if let Some(t) = timing {
+                t.report(&mut response);
+            }
+            response
+        }
+        Err(e) => e.into_response(),
+    }
 }
 
 /// The form again with the reason, as a 400.

@@ -1,4 +1,4 @@
-//! 404 and 500 pages: what happened in one calm sentence, and ways on.
+//! 404, 503 and 500 pages: what happened in one calm sentence, and ways on.
 
 use axum::http::StatusCode;
 use maud::{Markup, html};
@@ -9,6 +9,7 @@ pub fn page(status: StatusCode, message: &str) -> Markup {
     let title = match status {
         StatusCode::NOT_FOUND => "Không tìm thấy trang",
         StatusCode::BAD_REQUEST => "Yêu cầu không hợp lệ",
+        StatusCode::SERVICE_UNAVAILABLE => "Máy chủ đang bận",
         _ => "Đã có lỗi xảy ra",
     };
     let mut head = Head::new(title);

@@ -33,6 +33,12 @@ pub struct Outcome {
     pub help: Option<NoResultHelp>,
 }
 
+impl Outcome {
+    fn has_facets(&self) -> bool {
+        self.facets.iter().any(|f| !f.values.is_empty())
+    }
+}
+
 pub struct HitView {
     pub heading: Vec<Span>,
     pub number: Option<String>,
@@ -138,6 +144,10 @@ fn outcome(o: &Outcome) -> Markup {
                 div.tools {
                     (choices("Sắp xếp:", &o.sorts))
                     (choices("Hiển thị:", &o.groupings))
+                    // On a narrow screen the filters come after the results: a way down to them.
+                    @if o.has_facets() {
+                        a.to-facets href="#loc" { "Lọc kết quả ↓" }
+                    }
                 }
                 @if let Some(help) = &o.help { (no_results(help)) }
                 @if !o.hits.is_empty() {
@@ -152,7 +162,7 @@ fn outcome(o: &Outcome) -> Markup {
                 }
                 @if let Some(p) = &o.pages { (pagination(p)) }
             }
-            @if o.facets.iter().any(|f| !f.values.is_empty()) {
+            @if o.has_facets() {
                 aside.facets aria-labelledby="loc" {
                     h2 #loc { "Lọc kết quả" }
                     @for f in o.facets.iter().filter(|f| !f.values.is_empty()) {
