@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 use tracuu::baseline::NaiveIndex;
 use tracuu::index::{self, LawIndex};
 use tracuu::ingest::Corpus;
+use tracuu::model::DocNumber;
 use tracuu::procedures::{self, Link, Procedure, ProcedureIndex};
 use tracuu::search::{Catalog, Resolution};
 
@@ -43,7 +44,29 @@ pub fn load(
     let report = procedures::report(&out, |number| match catalog.resolve(number) {
         Resolution::Found(_) => Link::Found,
         Resolution::Ambiguous(_) => Link::Ambiguous,
-        Resolution::NotFound => Link::NotFound,
+        Resolution::NotFound => {
+            // Does the index hold a document of the same type with this number and year
+            // ("43/2011/NĐ-CP" cited, "43/2011/NĐ-CP" under another issuer spelling)?
+            let Ok(cited) = DocNumber::parse(number) else {
+                return Link::NotFound;
+            };
+            let partial = number.split('/').take(2).collect::<Vec<_>>().join("/");
+            let candidates = match catalog.resolve(&partial) {
+                Resolution::Found(d) => vec![d],
+                Resolution::Ambiguous(ds) => ds,
+                Resolution::NotFound => Vec::new(),
+            };
+            let same_type = candidates.iter().find(|d| {
+                DocNumber::parse(&d.so_hieu).is_ok_and(|n| n.type_abbr() == cited.type_abbr())
+            });
+            match same_type {
+                Some(d) => {
+                    eprintln!("  not linked: cited {number}, the index has {}", d.so_hieu);
+                    Link::SameNumberElsewhere
+                }
+                None => Link::NotFound,
+            }
+        }
     });
     let pct = |n: usize| 100.0 * n as f64 / report.procedures.max(1) as f64;
     eprintln!(
@@ -64,7 +87,7 @@ pub fn load(
         pct(report.with_legal_basis),
     );
     eprintln!(
-        "legal basis: {} citations ({} parse as a số hiệu) of {} documents; {} documents in this index, linked from {} citations in {} procedures; {} citations match several documents",
+        "legal basis: {} citations ({} parse as a số hiệu) of {} documents; {} documents in this index, linked from {} citations in {} procedures; {} citations match several documents; {} not linked although the index has a document of the same type, number and year",
         report.citations,
         report.citations_parsed,
         report.cited_documents,
@@ -72,6 +95,7 @@ pub fn load(
         report.citations_linked,
         report.with_linked_basis,
         report.citations_ambiguous,
+        report.citations_same_number_elsewhere,
     );
     if let Some(path) = report_path {
         std::fs::write(path, serde_json::to_vec_pretty(&report)?)

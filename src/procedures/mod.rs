@@ -107,6 +107,10 @@ pub enum Link {
     Found,
     /// Several documents match the number (a partial match): not linked to one.
     Ambiguous,
+    /// Not linked, but the index has a document of the same type with the same number and
+    /// year under another issuer: a citation the source may have mistyped, or a spelling the
+    /// resolver does not accept.
+    SameNumberElsewhere,
     NotFound,
 }
 
@@ -128,6 +132,9 @@ pub struct ParseReport {
     pub citations_parsed: usize,
     pub citations_linked: usize,
     pub citations_ambiguous: usize,
+    /// Citations not linked although the index has a document of the same type, number and
+    /// year.
+    pub citations_same_number_elsewhere: usize,
     /// Procedures with at least one legal-basis document linked.
     pub with_linked_basis: usize,
     /// Distinct cited documents, and how many are linked.
@@ -199,6 +206,7 @@ pub fn report(procedures: &[Procedure], link: impl Fn(&str) -> Link) -> ParseRep
                         any_linked = true;
                     }
                     Link::Ambiguous => r.citations_ambiguous += 1,
+                    Link::SameNumberElsewhere => r.citations_same_number_elsewhere += 1,
                     Link::NotFound => {}
                 }
             }

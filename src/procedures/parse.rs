@@ -363,6 +363,25 @@ static NUMBER_START: LazyLock<Regex> = LazyLock::new(|| re(r"(\d{1,10})/(\d{4})/
 /// `listed` are the numbers the source extracted itself; any it has that the scan missed are
 /// added without a title.
 pub fn legal_basis(text: &str, listed: &[String]) -> Option<Vec<LegalBasis>> {
+    let listed_numbers: Vec<DocNumber> = listed
+        .iter()
+        .filter_map(|l| DocNumber::parse(l).ok())
+        .collect();
+    // Where the scan and the source's own list disagree only by where the issuer ends
+    // ("TT-BCAQUY" before an upper-case title, "TT-BC" before "Tư ..."), the list is right.
+    let settle = |n: DocNumber| -> DocNumber {
+        listed_numbers
+            .iter()
+            .find(|l| {
+                l.number() == n.number()
+                    && l.year() == n.year()
+                    && l.canonical() != n.canonical()
+                    && (n.canonical().starts_with(l.canonical())
+                        || l.canonical().starts_with(n.canonical()))
+            })
+            .cloned()
+            .unwrap_or(n)
+    };
     let body = text.trim();
     let body = body.strip_prefix(BASIS_HEADER).unwrap_or(body);
     let mut out: Vec<LegalBasis> = Vec::new();
@@ -388,6 +407,7 @@ pub fn legal_basis(text: &str, listed: &[String]) -> Option<Vec<LegalBasis>> {
         let end = m.end() + issuer.len();
         match DocNumber::parse(&raw) {
             Ok(n) if !issuer.is_empty() => {
+                let n = settle(n);
                 let title = body[title_start..number_start]
                     .trim()
                     .trim_end_matches(['(', ',', ';'])
@@ -493,6 +513,16 @@ mod tests {
             "Quyết định <12/2020/QĐ-TTg> | Luật Hộ tịch <60/2014/QH13>",
         );
         check("", "");
+        // An upper-case title glued to the number: the source's own list settles the issuer.
+        assert_eq!(
+            legal_basis(
+                "Tên văn bản pháp lýMã văn bảnThông tư 04/2015/TT-BCAQUY ĐỊNH MẪU GIẤY TỜ",
+                &["04/2015/TT-BCA".to_owned()]
+            )
+            .unwrap()[0]
+                .number,
+            "04/2015/TT-BCA"
+        );
     }
 
     #[test]

@@ -146,16 +146,18 @@ fn no_results(v: &ListView) -> Markup {
 }
 
 pub fn hit(h: &HitView) -> Markup {
+    html! { article { (hit_body(h)) } }
+}
+
+fn hit_body(h: &HitView) -> Markup {
     html! {
-        article {
-            h3 { a href=(h.url) { (h.name) } }
-            p.meta {
-                "Mã " (h.ma) " · " (h.field)
-                @if !h.levels.is_empty() { " · " (h.levels) }
-                " · " (h.ministry)
-            }
-            @if !h.channels.is_empty() { p.meta { (h.channels) } }
+        h3 { a href=(h.url) { (h.name) } }
+        p.meta {
+            "Mã " (h.ma) " · " (h.field)
+            @if !h.levels.is_empty() { " · " (h.levels) }
+            " · " (h.ministry)
         }
+        @if !h.channels.is_empty() { p.meta { (h.channels) } }
     }
 }
 
@@ -165,7 +167,7 @@ pub fn search_section(q_url: &str, hits: &[HitView], total: usize) -> Markup {
         @if !hits.is_empty() {
             section.procedures aria-labelledby="tt" {
                 h2 #tt { "Thủ tục hành chính" }
-                ol.hits { @for h in hits { li { (hit(h)) } } }
+                ol.hits { @for h in hits { li { (hit_body(h)) } } }
                 @if total > hits.len() {
                     p { a href=(q_url) { "Xem tất cả " (total) " thủ tục phù hợp" } }
                 }
