@@ -463,7 +463,11 @@ fn issuer_at(s: &str) -> &str {
     }
     let mut issuer = &s[..end];
     let next = s[end..].chars().next();
-    if next.is_some_and(char::is_lowercase) {
+    // The Government's suffix is exactly "CP": "NĐ-CPLU" is "NĐ-CP" glued to "LUẬT ...".
+    if let Some(cp) = issuer.find("-CP") {
+        return &issuer[..cp + 3];
+    }
+    if next.is_some_and(char::is_lowercase) && issuer.ends_with(|c: char| c.is_ascii_uppercase()) {
         // "TT-BCALuật": the capital that starts the next title's word.
         let mut chars = issuer.chars();
         chars.next_back();
@@ -511,6 +515,10 @@ mod tests {
         check(
             "Tên văn bản pháp lýMã văn bảnQuyết định 12/2020/QĐ-TTgLuật Hộ tịch60/2014/QH13",
             "Quyết định <12/2020/QĐ-TTg> | Luật Hộ tịch <60/2014/QH13>",
+        );
+        check(
+            "Tên văn bản pháp lýMã văn bảnNghị định 92/2016/NĐ-CPLUẬT ĐẦU TƯ 61/2020/QH14hướng dẫn 86/2020/NĐ-CPhướng dẫn",
+            "Nghị định <92/2016/NĐ-CP> | LUẬT ĐẦU TƯ <61/2020/QH14> | hướng dẫn <86/2020/NĐ-CP>",
         );
         check("", "");
         // An upper-case title glued to the number: the source's own list settles the issuer.
