@@ -24,6 +24,21 @@ pub struct NaiveIndex {
 impl NaiveIndex {
     /// Indexes `corpus` into `dir` (which must be empty).
     pub fn build(corpus: &Corpus, dir: &Path) -> tantivy::Result<NaiveIndex> {
+        NaiveIndex::build_records(
+            corpus
+                .articles()
+                .iter()
+                .map(|a| (a.id.as_str(), a.title.as_str(), a.text.as_str())),
+            Some(dir),
+        )
+    }
+
+    /// Indexes `(id, title, text)` records into `dir` (which must be empty; in memory when
+    /// `None`): the same baseline for any kind of record (articles, procedures).
+    pub fn build_records<'a>(
+        records: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>,
+        dir: Option<&Path>,
+    ) -> tantivy::Result<NaiveIndex> {
         let mut b = SchemaBuilder::new();
         let text_opts = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
@@ -33,7 +48,10 @@ impl NaiveIndex {
         let id = b.add_text_field("id", STRING | STORED);
         let title = b.add_text_field("title", text_opts.clone());
         let text = b.add_text_field("text", text_opts);
-        let index = Index::create_in_dir(dir, b.build())?;
+        let index = match dir {
+            Some(dir) => Index::create_in_dir(dir, b.build())?,
+            None => Index::create_in_ram(b.build()),
+        };
         index.tokenizers().register(
             TOKENIZER,
             TextAnalyzer::builder(SimpleTokenizer::default())
@@ -42,10 +60,9 @@ impl NaiveIndex {
                 .build(),
         );
         let mut writer: tantivy::IndexWriter = index.writer(400 * 1024 * 1024)?;
-        for a in corpus.articles() {
-            writer.add_document(
-                doc!(id => a.id.as_str(), title => a.title.as_str(), text => a.text.as_str()),
-            )?;
+        for (record_id, record_title, record_text) in records {
+            writer
+                .add_document(doc!(id => record_id, title => record_title, text => record_text))?;
         }
         writer.commit()?;
         writer.wait_merging_threads()?;

@@ -33,6 +33,9 @@ pub struct Config {
     pub content_dir: PathBuf,
     /// The full code of law (parsed JSONL), indexed when set.
     pub phapdien_dir: Option<PathBuf>,
+    /// Administrative procedures from the national portal (procedures-*.jsonl.gz), indexed
+    /// beside `content_dir/procedures/` when set.
+    pub procedures_dir: Option<PathBuf>,
     pub server: ServerConfig,
 }
 
@@ -47,6 +50,10 @@ pub struct ServerConfig {
     /// Origin the site is reached at (`https://tracuu.example.vn`), for the absolute URLs of the
     /// sitemap, feed and OpenSearch description; `http://<addr>` when unset.
     pub public_url: Option<String>,
+    /// The colloquial lexicon of the procedure search, re-read when it changes; the copy
+    /// compiled into the binary when unset. `tracuu serve` sets it to
+    /// `content_dir/procedures/lexicon.toml` unless configured.
+    pub lexicon: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -55,6 +62,7 @@ impl Default for Config {
             index_dir: PathBuf::from("index"),
             content_dir: PathBuf::from("content"),
             phapdien_dir: None,
+            procedures_dir: None,
             server: ServerConfig::default(),
         }
     }
@@ -67,6 +75,7 @@ impl Default for ServerConfig {
             request_timeout_ms: 10_000,
             index_poll_ms: 2_000,
             public_url: None,
+            lexicon: None,
         }
     }
 }
@@ -114,11 +123,21 @@ impl Config {
             index_dir: dir.join("index"),
             content_dir: dir.join("content"),
             phapdien_dir: None,
+            procedures_dir: None,
             server: ServerConfig {
                 addr: "127.0.0.1:0".to_owned(),
                 ..ServerConfig::default()
             },
         }
+    }
+
+    /// The procedure search's colloquial lexicon file: `server.lexicon`, or the one in
+    /// `content_dir`.
+    pub fn lexicon_path(&self) -> PathBuf {
+        self.server
+            .lexicon
+            .clone()
+            .unwrap_or_else(|| self.content_dir.join("procedures").join("lexicon.toml"))
     }
 
     fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
@@ -130,6 +149,12 @@ impl Config {
         }
         if let Some(v) = var("TRACUU_PHAPDIEN_DIR") {
             self.phapdien_dir = Some(v.into());
+        }
+        if let Some(v) = var("TRACUU_PROCEDURES_DIR") {
+            self.procedures_dir = Some(v.into());
+        }
+        if let Some(v) = var("TRACUU_LEXICON") {
+            self.server.lexicon = Some(v.into());
         }
         if let Some(v) = var("TRACUU_ADDR") {
             self.server.addr = v;

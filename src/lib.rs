@@ -12,5 +12,6 @@ pub mod eval;
 pub mod index;
 pub mod ingest;
 pub mod model;
+pub mod procedures;
 pub mod search;
 pub mod web;

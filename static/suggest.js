@@ -3,6 +3,8 @@
 (function () {
   "use strict";
   var input = document.querySelector("input[data-suggest]");
+  // The box names its endpoint (procedure names: /api/v1/procedures/suggest); laws by default.
+  var endpoint = (input && input.getAttribute("data-suggest")) || "/api/v1/suggest";
   if (!input || !window.fetch || !("list" in input)) return;
   var list = document.createElement("datalist");
   list.id = "goi-y";
@@ -17,7 +19,7 @@
       last = q;
       if (pending && pending.abort) pending.abort();
       pending = window.AbortController ? new AbortController() : null;
-      fetch("/api/v1/suggest?q=" + encodeURIComponent(q), pending ? { signal: pending.signal } : {})
+      fetch(endpoint + "?q=" + encodeURIComponent(q), pending ? { signal: pending.signal } : {})
         .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
         .then(function (data) {
           list.textContent = "";

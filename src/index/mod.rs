@@ -66,6 +66,13 @@ pub enum IndexError {
     Corrupt { path: PathBuf, reason: String },
     #[error("tantivy: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
+    /// A part written into the generation by the caller of [`build_with`] failed.
+    #[error("{part}: {source}")]
+    Part {
+        part: &'static str,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
@@ -426,6 +433,22 @@ pub fn build(
     sources: Vec<String>,
     progress: &dyn Progress,
 ) -> Result<IndexMeta, IndexError> {
+    build_with(root, corpus, sources, progress, &|_| Ok(()))
+}
+
+/// What a caller adds to a generation before it goes live (the procedures index writes its
+/// own subdirectory): called with the new generation's directory after the law index is
+/// committed and before `CURRENT` is switched, so both become live together or not at all.
+pub type GenerationPart<'a> = &'a (dyn Fn(&Path) -> Result<(), IndexError> + Sync);
+
+/// [`build`], with `part` writing more into the generation before the switch.
+pub fn build_with(
+    root: &Path,
+    corpus: &Corpus,
+    sources: Vec<String>,
+    progress: &dyn Progress,
+    part: GenerationPart<'_>,
+) -> Result<IndexMeta, IndexError> {
     std::fs::create_dir_all(root).map_err(io_err(root))?;
     remove_stale_generations(root)?;
     let built_at_ms = SystemTime::now()
@@ -480,6 +503,7 @@ pub fn build(
     };
     let meta_json = serde_json::to_vec_pretty(&meta).unwrap_or_default();
     write_synced(&generation.join(META_FILE), &meta_json)?;
+    part(&generation)?;
     sync_dir(&generation)?;
 
     // The switch: a whole new pointer file renamed over the old one.

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::views;
 use crate::index::IndexError;
+use crate::procedures::{self, ProcedureError};
 use crate::search::{RequestError, SearchError};
 
 /// What went wrong, as the serving layer sees it.
@@ -83,6 +84,21 @@ impl From<SearchError> for WebError {
     }
 }
 
+impl From<procedures::RequestError> for WebError {
+    fn from(e: procedures::RequestError) -> WebError {
+        WebError::BadRequest(e.message_vi())
+    }
+}
+
+impl From<ProcedureError> for WebError {
+    fn from(e: ProcedureError) -> WebError {
+        match e {
+            ProcedureError::Request(r) => r.into(),
+            other => WebError::Internal(other.to_string()),
+        }
+    }
+}
+
 impl From<IndexError> for WebError {
     fn from(e: IndexError) -> WebError {
         WebError::Internal(e.to_string())
@@ -126,6 +142,8 @@ api_error_from!(
     RequestError,
     SearchError,
     IndexError,
+    procedures::RequestError,
+    ProcedureError,
     tokio::task::JoinError
 );
 

@@ -18,7 +18,7 @@ use tower_http::trace::TraceLayer;
 
 use super::api;
 use super::error::{panic_response, timeout_response};
-use super::pages::{self, article, demuc, document, feeds, home, resolve, search};
+use super::pages::{self, article, demuc, document, feeds, home, procedures, resolve, search};
 use super::state::AppState;
 
 /// Largest request body accepted: the site only reads GET requests.
@@ -36,6 +36,9 @@ pub fn router(state: AppState) -> Router {
         .route("/articles/{id}", get(api::article))
         .route("/suggest", get(api::suggest))
         .route("/resolve/{*number}", get(api::resolve))
+        .route("/procedures", get(api::procedures_search))
+        .route("/procedures/suggest", get(api::procedures_suggest))
+        .route("/procedures/{ma}", get(api::procedure))
         .route("/openapi.json", get(api::openapi))
         .fallback(api::not_found);
 
@@ -48,6 +51,8 @@ pub fn router(state: AppState) -> Router {
         .route("/de-muc", get(demuc::index))
         .route("/de-muc/{code}", get(demuc::show))
         .route("/so-hieu/{*number}", get(resolve::show))
+        .route("/thu-tuc", get(procedures::index))
+        .route("/thu-tuc/{ma}", get(procedures::show))
         .route("/opensearch.xml", get(feeds::opensearch))
         .route("/sitemap.xml", get(feeds::sitemap))
         .route("/robots.txt", get(feeds::robots))

@@ -10,19 +10,30 @@ use arc_swap::ArcSwap;
 
 use crate::config::ServerConfig;
 use crate::index::{self, Demuc, IndexError, LawIndex};
+use crate::procedures::{Lexicon, LiveLexicon, ProcedureIndex};
 use crate::search::Catalog;
 
 /// One open generation and what is derived from it.
 pub struct Site {
     pub index: LawIndex,
     pub catalog: Catalog,
+    /// The generation's procedures (empty when it was built without them).
+    pub procedures: ProcedureIndex,
 }
 
 impl Site {
     pub fn open(root: &Path) -> Result<Site, IndexError> {
         let index = LawIndex::open(root)?;
         let catalog = Catalog::new(&index);
-        Ok(Site { index, catalog })
+        let procedures = ProcedureIndex::open(&index.generation).map_err(|e| IndexError::Part {
+            part: "procedures",
+            source: Box::new(e),
+        })?;
+        Ok(Site {
+            index,
+            catalog,
+            procedures,
+        })
     }
 
     pub fn demuc(&self, code: &str) -> Option<&Demuc> {
@@ -47,6 +58,8 @@ struct Inner {
     request_timeout: Duration,
     /// The generation that last failed to open, so that it is reported once, not every poll.
     failed: Mutex<Option<PathBuf>>,
+    /// The procedure search's colloquial lexicon, re-read when its file changes.
+    lexicon: LiveLexicon,
 }
 
 impl AppState {
@@ -60,6 +73,7 @@ impl AppState {
                 public_url: config.public_url(),
                 request_timeout: Duration::from_millis(config.request_timeout_ms),
                 failed: Mutex::new(None),
+                lexicon: LiveLexicon::new(config.lexicon.clone()),
             }),
         })
     }
@@ -72,6 +86,11 @@ impl AppState {
     /// The public origin, for absolute URLs (`https://host`, no trailing slash).
     pub fn public_url(&self) -> &str {
         &self.inner.public_url
+    }
+
+    /// The colloquial lexicon now (re-read first if its file changed).
+    pub fn lexicon(&self) -> Arc<Lexicon> {
+        self.inner.lexicon.get()
     }
 
     pub fn request_timeout(&self) -> Duration {

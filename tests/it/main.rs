@@ -5,7 +5,9 @@
 mod browser;
 mod dev_eval;
 mod index_lifecycle;
+mod procedures;
 mod relevance;
 mod search_features;
 mod support;
 mod web;
+mod web_procedures;

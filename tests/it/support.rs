@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 
 use tracuu::index::{self, LawIndex};
 use tracuu::ingest::{self, Corpus, Report};
+use tracuu::procedures::{self, Procedure};
 
 pub fn content_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("content")
@@ -22,13 +23,35 @@ pub fn load_content() -> Corpus {
     corpus
 }
 
-/// The starter index, built once into a temporary directory that lives as long as the process.
+/// The curated procedures of `content/procedures/`, parsed.
+pub fn content_procedures() -> Vec<Procedure> {
+    let mut out = Vec::new();
+    let rejected = procedures::load_dir(&content_dir().join("procedures"), &mut out)
+        .expect("content/procedures loads");
+    assert!(rejected.is_empty(), "rejected: {rejected:?}");
+    out
+}
+
+/// Builds a generation of `corpus` with `procedures` under `root`, as `tracuu index` does.
+pub fn build_with_procedures(root: &Path, corpus: &Corpus, procedures: &[Procedure]) {
+    let part = |generation: &Path| {
+        procedures::build(generation, procedures)
+            .map(|_| ())
+            .map_err(|e| index::IndexError::Part {
+                part: "procedures",
+                source: Box::new(e),
+            })
+    };
+    index::build_with(root, corpus, vec!["content".into()], &(), &part).expect("index builds");
+}
+
+/// The starter index (content/ with its procedures), built once into a temporary directory
+/// that lives as long as the process.
 fn starter() -> &'static (tempfile::TempDir, LawIndex) {
     static INDEX: OnceLock<(tempfile::TempDir, LawIndex)> = OnceLock::new();
     INDEX.get_or_init(|| {
         let dir = tempfile::tempdir().expect("temp dir");
-        index::build(dir.path(), &load_content(), vec!["content".into()], &())
-            .expect("index builds");
+        build_with_procedures(dir.path(), &load_content(), &content_procedures());
         let idx = LawIndex::open(dir.path()).expect("index opens");
         (dir, idx)
     })

@@ -26,21 +26,21 @@ fn config() -> ServerConfig {
     }
 }
 
-fn state() -> AppState {
+pub(crate) fn state() -> AppState {
     static STATE: OnceLock<AppState> = OnceLock::new();
     STATE
         .get_or_init(|| AppState::open(content_index_dir(), &config()).expect("starter opens"))
         .clone()
 }
 
-struct Reply {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
+pub(crate) struct Reply {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: String,
 }
 
 impl Reply {
-    fn header(&self, name: &str) -> &str {
+    pub(crate) fn header(&self, name: &str) -> &str {
         self.headers
             .get(name)
             .and_then(|v| v.to_str().ok())
@@ -48,7 +48,7 @@ impl Reply {
     }
 
     #[track_caller]
-    fn has(&self, needle: &str) -> &Reply {
+    pub(crate) fn has(&self, needle: &str) -> &Reply {
         assert!(
             self.body.contains(needle),
             "expected {needle:?} in the body (status {}):\n{}",
@@ -59,7 +59,7 @@ impl Reply {
     }
 
     #[track_caller]
-    fn lacks(&self, needle: &str) -> &Reply {
+    pub(crate) fn lacks(&self, needle: &str) -> &Reply {
         assert!(
             !self.body.contains(needle),
             "did not expect {needle:?} in the body:\n{}",
@@ -69,7 +69,7 @@ impl Reply {
     }
 }
 
-fn excerpt(body: &str) -> &str {
+pub(crate) fn excerpt(body: &str) -> &str {
     let mut end = body.len().min(4000);
     while !body.is_char_boundary(end) {
         end -= 1;
@@ -94,29 +94,29 @@ async fn send_to(state: AppState, request: Request<Body>) -> Reply {
     }
 }
 
-async fn get(uri: &str) -> Reply {
+pub(crate) async fn get(uri: &str) -> Reply {
     send_to(state(), Request::get(uri).body(Body::empty()).unwrap()).await
 }
 
 #[track_caller]
-fn expect_status(r: &Reply, status: StatusCode, uri: &str) {
+pub(crate) fn expect_status(r: &Reply, status: StatusCode, uri: &str) {
     assert_eq!(r.status, status, "{uri}:\n{}", excerpt(&r.body));
 }
 
-fn is_html(r: &Reply) -> bool {
+pub(crate) fn is_html(r: &Reply) -> bool {
     r.header("content-type").starts_with("text/html")
 }
 
-fn is_json(r: &Reply) -> bool {
+pub(crate) fn is_json(r: &Reply) -> bool {
     r.header("content-type").starts_with("application/json")
 }
 
 /// Percent-encodes a query value.
-fn enc(s: &str) -> String {
+pub(crate) fn enc(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-fn json(r: &Reply) -> serde_json::Value {
+pub(crate) fn json(r: &Reply) -> serde_json::Value {
     serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{e}: {}", excerpt(&r.body)))
 }
 
@@ -543,7 +543,7 @@ async fn a_request_out_of_time_gets_the_vietnamese_page_or_json() {
 
 // ---------------------------------------------------------------- static, feeds
 
-fn stylesheet_url(html: &str) -> String {
+pub(crate) fn stylesheet_url(html: &str) -> String {
     let start = html.find("/static/site.").expect("stylesheet link");
     let end = start + html[start..].find('"').unwrap();
     html[start..end].to_owned()
@@ -625,7 +625,7 @@ fn gzip_len_of(bytes: &[u8]) -> usize {
     enc.finish().unwrap().len()
 }
 
-async fn get_gzipped(uri: &str) -> (usize, String) {
+pub(crate) async fn get_gzipped(uri: &str) -> (usize, String) {
     let response = web::router(state())
         .oneshot(
             Request::get(uri)
@@ -652,7 +652,7 @@ async fn get_gzipped(uri: &str) -> (usize, String) {
 }
 
 /// The issue's budget: a results page for a common query, HTML and CSS, at most 15 KB gzipped.
-const PAGE_BUDGET_BYTES: usize = 15 * 1024;
+pub(crate) const PAGE_BUDGET_BYTES: usize = 15 * 1024;
 
 #[tokio::test]
 async fn results_page_weighs_at_most_15_kb_gzipped() {

@@ -3,6 +3,7 @@
 //! message in Vietnamese.
 
 mod openapi;
+mod procedures;
 mod types;
 
 use axum::Json;
@@ -21,6 +22,7 @@ use crate::web::state::{AppState, Site};
 use crate::web::views::doc_url;
 
 pub use openapi::openapi;
+pub use procedures::{procedure, procedures_search, procedures_suggest};
 use types::*;
 
 pub async fn search(
@@ -145,14 +147,7 @@ pub async fn suggest(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Json<SuggestResponse> {
-    let q = raw
-        .as_deref()
-        .and_then(|raw| {
-            form_urlencoded::parse(raw.as_bytes())
-                .find(|(k, _)| k == "q")
-                .map(|(_, v)| v.into_owned())
-        })
-        .unwrap_or_default();
+    let q = q_of(raw.as_deref());
     // A binary search and a short scan: cheap enough for the async worker.
     let suggestions = state
         .site()
@@ -204,6 +199,16 @@ pub async fn resolve(
             return Err(WebError::NotFound(message).into());
         }
     })
+}
+
+/// The `q` parameter of a raw query string, empty when absent.
+pub(super) fn q_of(raw: Option<&str>) -> String {
+    raw.and_then(|raw| {
+        form_urlencoded::parse(raw.as_bytes())
+            .find(|(k, _)| k == "q")
+            .map(|(_, v)| v.into_owned())
+    })
+    .unwrap_or_default()
 }
 
 /// Any other address under `/api/v1`.

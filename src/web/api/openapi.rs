@@ -5,21 +5,21 @@
 use axum::Json;
 use serde_json::{Value, json};
 
-fn error_response(description: &str) -> Value {
+pub(super) fn error_response(description: &str) -> Value {
     json!({
         "description": description,
         "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } }
     })
 }
 
-fn json_response(description: &str, schema: &str) -> Value {
+pub(super) fn json_response(description: &str, schema: &str) -> Value {
     json!({
         "description": description,
         "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } }
     })
 }
 
-fn query_param(name: &str, description: &str, example: Value, required: bool) -> Value {
+pub(super) fn query_param(name: &str, description: &str, example: Value, required: bool) -> Value {
     json!({
         "name": name, "in": "query", "required": required, "description": description,
         "schema": { "type": if example.is_number() { "integer" } else { "string" } },
@@ -27,7 +27,7 @@ fn query_param(name: &str, description: &str, example: Value, required: bool) ->
     })
 }
 
-fn path_param(name: &str, description: &str, example: &str) -> Value {
+pub(super) fn path_param(name: &str, description: &str, example: &str) -> Value {
     json!({
         "name": name, "in": "path", "required": true, "description": description,
         "schema": { "type": "string" }, "example": example
@@ -35,6 +35,23 @@ fn path_param(name: &str, description: &str, example: &str) -> Value {
 }
 
 pub fn document() -> Value {
+    let mut doc = laws();
+    let (paths, schemas) = super::procedures::openapi();
+    for (target, extra) in [("paths", paths), ("components", schemas)] {
+        if let (Some(into), Value::Object(from)) = (doc[target].as_object_mut(), extra) {
+            if target == "components" {
+                if let Some(s) = into.get_mut("schemas").and_then(Value::as_object_mut) {
+                    s.extend(from);
+                }
+            } else {
+                into.extend(from);
+            }
+        }
+    }
+    doc
+}
+
+fn laws() -> Value {
     let filters = [
         query_param(
             "q",

@@ -277,6 +277,7 @@ fn document_view(
         matching_articles: total,
         outdated,
         chapters,
+        procedures: site.procedures.resting_on(&doc.key),
         doc,
     })
 }

@@ -7,6 +7,7 @@ pub mod demuc;
 pub mod document;
 pub mod feeds;
 pub mod home;
+pub mod procedures;
 pub mod resolve;
 pub mod search;
 

@@ -15,11 +15,12 @@ use crate::search::{
     self, DEFAULT_PAGE_SIZE, FacetCount, Hit, MAX_RESULT_WINDOW, Resolution, SearchRequest,
     SearchResults, Sort, Span,
 };
+use crate::web::pages::procedures;
 use crate::web::query::{Dim, Grouping, MAX_PAGE, SearchParams, q_param, sort_label};
 use crate::web::state::{AppState, Site};
 use crate::web::views::search::{
     Choice, FacetGroup, FacetValue, GroupView, HitView, Link, NoResultHelp, Outcome, Pagination,
-    SearchView, page,
+    ProcedureBlock, SearchView, page,
 };
 use crate::web::views::{article_anchor, article_url, count_vi, doc_url, path_segment};
 
@@ -37,10 +38,12 @@ pub async fn show(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
             q: String::new(),
             error: None,
             outcome: None,
+            procedures: None,
         })
         .into_response();
     };
     let site = state.site();
+    let lexicon = state.lexicon();
     let answered = blocking(move || {
         let request = match params.request() {
             Ok(r) => r,
@@ -48,6 +51,7 @@ pub async fn show(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
         };
         let started = Instant::now();
         let results = search::search(&site.index, &request)?;
+        let procedures = procedure_block(&site, &lexicon, &q)?;
         let engine = started.elapsed();
         let jump = jump_target(&site, &request, &results);
         if let Some(doc) = &jump
@@ -61,6 +65,7 @@ pub async fn show(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
             q,
             error: None,
             outcome: Some(outcome),
+            procedures,
         })
         .into_response();
         let timing = Timing {
@@ -89,9 +94,39 @@ fn refused(q: String, message: String) -> Response {
             q,
             error: Some(message),
             outcome: None,
+            procedures: None,
         }),
     )
         .into_response()
+}
+
+/// Procedures shown beside the law hits.
+const PROCEDURES_ON_SEARCH_PAGE: usize = 3;
+
+/// The best procedures for the same question, when any match.
+fn procedure_block(
+    site: &Site,
+    lexicon: &crate::procedures::Lexicon,
+    q: &str,
+) -> Result<Option<ProcedureBlock>, crate::web::error::WebError> {
+    let Ok(query) = crate::procedures::ProcedureQuery::new(q)
+        .and_then(|r| r.paginate(1, PROCEDURES_ON_SEARCH_PAGE))
+    else {
+        return Ok(None);
+    };
+    if query.text().is_empty() {
+        return Ok(None);
+    }
+    let r = crate::procedures::search(&site.procedures, lexicon, &query)?;
+    Ok((!r.hits.is_empty()).then(|| ProcedureBlock {
+        hits: r
+            .hits
+            .iter()
+            .map(|h| procedures::hit_view(&h.procedure))
+            .collect(),
+        total: r.total,
+        url: format!("/thu-tuc?{}", q_param(q)),
+    }))
 }
 
 /// The `q` of a query string whose other parameters are invalid, to refill the form.

@@ -20,6 +20,8 @@ pub struct DocumentView {
     pub demuc: Vec<(String, String)>,
     pub outdated: Option<String>,
     pub chapters: Vec<ChapterView>,
+    /// Administrative procedures whose legal basis cites this document.
+    pub procedures: Vec<Arc<crate::procedures::Procedure>>,
 }
 
 pub struct ChapterView {
@@ -146,6 +148,7 @@ pub fn page(v: &DocumentView) -> Markup {
                     tr { th scope="row" { "Bản pháp điển" } td { (snapshot_vi(&d.provenance.snapshot)) } }
                 }
             }
+            (super::procedures::resting_on(&v.procedures))
             @if total_articles > 1 {
                 nav.toc aria-labelledby="muc-luc" {
                     h2 #muc-luc { "Mục lục (" (total_articles) " điều)" }

@@ -8,6 +8,7 @@ pub mod document;
 pub mod error;
 pub mod feeds;
 pub mod home;
+pub mod procedures;
 pub mod resolve;
 pub mod search;
 

@@ -14,6 +14,16 @@ pub struct SearchView {
     /// Why the request was refused, in Vietnamese (the page is a 400).
     pub error: Option<String>,
     pub outcome: Option<Outcome>,
+    /// The best administrative procedures for the same question, shown in their own section.
+    pub procedures: Option<ProcedureBlock>,
+}
+
+/// The procedures section of the results page.
+pub struct ProcedureBlock {
+    pub hits: Vec<super::procedures::HitView>,
+    pub total: usize,
+    /// `/thu-tuc?q=...`: every matching procedure.
+    pub url: String,
 }
 
 pub struct Outcome {
@@ -113,6 +123,7 @@ pub fn page(v: &SearchView) -> Markup {
             h1 { (title) }
             (search_form(&v.q, "Tìm văn bản, điều luật", &[]))
             @if let Some(e) = &v.error { p.error role="alert" { (e) } }
+            @if let Some(b) = &v.procedures { (super::procedures::search_section(&b.url, &b.hits, b.total)) }
             @if let Some(o) = &v.outcome { (outcome(o)) }
         },
     )
@@ -166,18 +177,25 @@ fn outcome(o: &Outcome) -> Markup {
                 aside.facets aria-labelledby="loc" {
                     h2 #loc { "Lọc kết quả" }
                     @for f in o.facets.iter().filter(|f| !f.values.is_empty()) {
-                        h3 { (f.label) }
-                        ul {
-                            @for v in f.values.iter().take(FACET_VISIBLE) { (facet_value(v)) }
-                        }
-                        @if f.values.len() > FACET_VISIBLE {
-                            details {
-                                summary { "Xem thêm " (f.values.len() - FACET_VISIBLE) " mục" }
-                                ul { @for v in f.values.iter().skip(FACET_VISIBLE) { (facet_value(v)) } }
-                            }
-                        }
+                        (facet_block(f.label, &f.values))
                     }
                 }
+            }
+        }
+    }
+}
+
+/// One facet: its heading, the first values, the rest behind "Xem thêm".
+pub fn facet_block(label: &str, values: &[FacetValue]) -> Markup {
+    html! {
+        h3 { (label) }
+        ul {
+            @for v in values.iter().take(FACET_VISIBLE) { (facet_value(v)) }
+        }
+        @if values.len() > FACET_VISIBLE {
+            details {
+                summary { "Xem thêm " (values.len() - FACET_VISIBLE) " mục" }
+                ul { @for v in values.iter().skip(FACET_VISIBLE) { (facet_value(v)) } }
             }
         }
     }
@@ -249,7 +267,7 @@ fn group(g: &GroupView) -> Markup {
     }
 }
 
-fn pagination(p: &Pagination) -> Markup {
+pub fn pagination(p: &Pagination) -> Markup {
     html! {
         nav.pages aria-label="Phân trang" {
             ul {

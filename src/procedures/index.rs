@@ -1,0 +1,338 @@
+//! The procedure index: its own tantivy index in `procedures/` inside a law index generation
+//! (so one `CURRENT` switch publishes both), beside `procedures.jsonl`, the parsed procedures,
+//! which are held in memory once opened (a few thousand records): detail pages, facet counts,
+//! suggestions and the document → procedures links read the table, never tantivy.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{
+    Field, IndexRecordOption, STORED, STRING, Schema, SchemaBuilder, TextFieldIndexing, TextOptions,
+};
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
+
+use super::ProcedureError;
+use super::model::Procedure;
+use crate::analysis::{self, TOKENIZER_BIGRAM, TOKENIZER_EXACT, TOKENIZER_FOLDED};
+
+/// Version of this schema and of the procedure JSON stored beside it.
+pub const PROCEDURE_SCHEMA_VERSION: u32 = 1;
+/// The subdirectory of a generation that holds the procedures.
+pub const PROCEDURES_DIR: &str = "procedures";
+const TABLE_FILE: &str = "procedures.jsonl";
+const META_FILE: &str = "procedures-meta.json";
+const WRITER_HEAP_BYTES: usize = 100 * 1024 * 1024;
+
+const MA: &str = "ma";
+const NAME_EXACT: &str = "name_exact";
+const NAME_FOLD: &str = "name_fold";
+const NAME_BIGRAM: &str = "name_bigram";
+const CONTEXT_FOLD: &str = "context_fold";
+const BODY_FOLD: &str = "body_fold";
+const BODY_BIGRAM: &str = "body_bigram";
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fields {
+    pub ma: Field,
+    pub name_exact: Field,
+    pub name_fold: Field,
+    pub name_bigram: Field,
+    pub context_fold: Field,
+    pub body_fold: Field,
+    pub body_bigram: Field,
+}
+
+fn schema() -> Schema {
+    let text = |tokenizer: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        )
+    };
+    let mut b = SchemaBuilder::new();
+    b.add_text_field(MA, STRING | STORED);
+    b.add_text_field(NAME_EXACT, text(TOKENIZER_EXACT));
+    b.add_text_field(NAME_FOLD, text(TOKENIZER_FOLDED));
+    b.add_text_field(NAME_BIGRAM, text(TOKENIZER_BIGRAM));
+    b.add_text_field(CONTEXT_FOLD, text(TOKENIZER_FOLDED));
+    b.add_text_field(BODY_FOLD, text(TOKENIZER_FOLDED));
+    b.add_text_field(BODY_BIGRAM, text(TOKENIZER_BIGRAM));
+    b.build()
+}
+
+impl Fields {
+    fn new(schema: &Schema) -> Result<Fields, ProcedureError> {
+        let f = |name: &str| schema.get_field(name).map_err(ProcedureError::from);
+        Ok(Fields {
+            ma: f(MA)?,
+            name_exact: f(NAME_EXACT)?,
+            name_fold: f(NAME_FOLD)?,
+            name_bigram: f(NAME_BIGRAM)?,
+            context_fold: f(CONTEXT_FOLD)?,
+            body_fold: f(BODY_FOLD)?,
+            body_bigram: f(BODY_BIGRAM)?,
+        })
+    }
+}
+
+/// The text a procedure is found by besides its name: what to bring, the steps, the result,
+/// conditions. The same text the naive baseline indexes as "text".
+pub fn body_text(p: &Procedure) -> String {
+    let mut out = String::new();
+    for part in [
+        p.steps.published.as_str(),
+        p.dossier.published.as_str(),
+        p.results.published.as_str(),
+        p.conditions.as_str(),
+    ] {
+        out.push_str(part);
+        out.push('\n');
+    }
+    out
+}
+
+/// Lĩnh vực, subjects, bodies: short labels that place a procedure.
+fn context_text(p: &Procedure) -> String {
+    let mut parts = vec![p.field.clone(), p.competent_body.clone()];
+    parts.extend(p.subjects.iter().cloned());
+    parts.extend(p.implementing_bodies.iter().cloned());
+    parts.join(". ")
+}
+
+fn document(fields: &Fields, p: &Procedure) -> TantivyDocument {
+    let mut d = TantivyDocument::default();
+    d.add_text(fields.ma, &p.ma);
+    d.add_text(fields.name_exact, &p.name);
+    d.add_text(fields.name_fold, &p.name);
+    d.add_text(fields.name_bigram, &p.name);
+    d.add_text(fields.context_fold, context_text(p));
+    let body = body_text(p);
+    d.add_text(fields.body_fold, &body);
+    d.add_text(fields.body_bigram, &body);
+    d
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProcedureMeta {
+    pub schema_version: u32,
+    pub procedures: usize,
+}
+
+/// Writes the procedure index into `generation/procedures/`. Called by the generation build
+/// before the switch, so a failure here leaves the previous generation serving.
+pub fn build(generation: &Path, procedures: &[Procedure]) -> Result<ProcedureMeta, ProcedureError> {
+    let dir = generation.join(PROCEDURES_DIR);
+    let io = |path: &Path| {
+        let path = path.to_owned();
+        move |source| ProcedureError::Io { path, source }
+    };
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+    let index = Index::create_in_dir(&dir, schema())?;
+    analysis::register(index.tokenizers());
+    let fields = Fields::new(&index.schema())?;
+    let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, WRITER_HEAP_BYTES)?;
+    let mut table = String::new();
+    for p in procedures {
+        writer.add_document(document(&fields, p))?;
+        table.push_str(
+            &serde_json::to_string(p).map_err(|e| ProcedureError::Corrupt {
+                path: dir.clone(),
+                reason: e.to_string(),
+            })?,
+        );
+        table.push('\n');
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    let meta = ProcedureMeta {
+        schema_version: PROCEDURE_SCHEMA_VERSION,
+        procedures: procedures.len(),
+    };
+    let table_path = dir.join(TABLE_FILE);
+    write_synced(&table_path, table.as_bytes())?;
+    let meta_path = dir.join(META_FILE);
+    write_synced(
+        &meta_path,
+        &serde_json::to_vec_pretty(&meta).unwrap_or_default(),
+    )?;
+    Ok(meta)
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), ProcedureError> {
+    use std::io::Write;
+    let io = |source| ProcedureError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let mut f = std::fs::File::create(path).map_err(io)?;
+    f.write_all(bytes).map_err(io)?;
+    f.sync_all().map_err(io)
+}
+
+/// An open procedure index with its table.
+pub struct ProcedureIndex {
+    pub(crate) reader: IndexReader,
+    pub(crate) fields: Fields,
+    table: Vec<Arc<Procedure>>,
+    by_ma: HashMap<String, usize>,
+    by_document: HashMap<String, Vec<usize>>,
+    /// Folded syllable bigrams of each name, for the rerank's coverage.
+    name_bigrams: Vec<HashSet<String>>,
+}
+
+/// A name without the "Thủ tục" many names start with, which says nothing about which
+/// procedure it is.
+fn name_proper(name: &str) -> &str {
+    let trimmed = name.trim_start();
+    let Some(prefix) = trimmed.get(.."Thủ tục".len()) else {
+        return name;
+    };
+    if analysis::fold(&prefix.to_lowercase()) == "thu tuc" {
+        trimmed["Thủ tục".len()..].trim_start_matches([':', ' '])
+    } else {
+        name
+    }
+}
+
+/// The folded bigrams of a text, as the `vi_bigram` tokenizer emits them.
+pub(crate) fn bigram_set(text: &str) -> HashSet<String> {
+    analysis::bigrams(&analysis::syllables(text))
+        .into_iter()
+        .map(|(_, _, b)| b)
+        .collect()
+}
+
+impl ProcedureIndex {
+    /// Opens the procedures of a generation; a generation built without procedures opens as an
+    /// empty index.
+    pub fn open(generation: &Path) -> Result<ProcedureIndex, ProcedureError> {
+        let dir = generation.join(PROCEDURES_DIR);
+        if !dir.exists() {
+            return ProcedureIndex::in_memory(&[]);
+        }
+        let meta_path = dir.join(META_FILE);
+        let meta_bytes = std::fs::read(&meta_path).map_err(|source| ProcedureError::Io {
+            path: meta_path.clone(),
+            source,
+        })?;
+        let meta: ProcedureMeta =
+            serde_json::from_slice(&meta_bytes).map_err(|e| ProcedureError::Corrupt {
+                path: meta_path.clone(),
+                reason: e.to_string(),
+            })?;
+        if meta.schema_version != PROCEDURE_SCHEMA_VERSION {
+            return Err(ProcedureError::SchemaMismatch {
+                dir,
+                found: meta.schema_version,
+                expected: PROCEDURE_SCHEMA_VERSION,
+            });
+        }
+        let index = Index::open_in_dir(&dir)?;
+        let table_path = dir.join(TABLE_FILE);
+        let text = std::fs::read_to_string(&table_path).map_err(|source| ProcedureError::Io {
+            path: table_path.clone(),
+            source,
+        })?;
+        let mut table = Vec::with_capacity(meta.procedures);
+        for (i, line) in text.lines().enumerate() {
+            let p: Procedure = serde_json::from_str(line).map_err(|e| ProcedureError::Corrupt {
+                path: table_path.clone(),
+                reason: format!("line {}: {e}", i + 1),
+            })?;
+            table.push(Arc::new(p));
+        }
+        ProcedureIndex::from_parts(index, table)
+    }
+
+    /// An index held in memory: for tests, and the empty index of a generation without
+    /// procedures.
+    pub fn in_memory(procedures: &[Procedure]) -> Result<ProcedureIndex, ProcedureError> {
+        let index = Index::create_in_ram(schema());
+        analysis::register(index.tokenizers());
+        let fields = Fields::new(&index.schema())?;
+        let mut writer: tantivy::IndexWriter =
+            index.writer_with_num_threads(1, WRITER_HEAP_BYTES)?;
+        for p in procedures {
+            writer.add_document(document(&fields, p))?;
+        }
+        writer.commit()?;
+        let table = procedures.iter().cloned().map(Arc::new).collect();
+        ProcedureIndex::from_parts(index, table)
+    }
+
+    fn from_parts(
+        index: Index,
+        table: Vec<Arc<Procedure>>,
+    ) -> Result<ProcedureIndex, ProcedureError> {
+        analysis::register(index.tokenizers());
+        let fields = Fields::new(&index.schema())?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let by_ma = table
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.ma.clone(), i))
+            .collect();
+        let mut by_document: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, p) in table.iter().enumerate() {
+            for basis in p.legal_basis.parsed.iter().flatten().filter(|b| b.parsed) {
+                by_document.entry(basis.number.clone()).or_default().push(i);
+            }
+        }
+        let name_bigrams = table
+            .iter()
+            .map(|p| bigram_set(name_proper(&p.name)))
+            .collect();
+        Ok(ProcedureIndex {
+            reader,
+            fields,
+            table,
+            by_ma,
+            by_document,
+            name_bigrams,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.table.is_empty()
+    }
+
+    pub fn all(&self) -> &[Arc<Procedure>] {
+        &self.table
+    }
+
+    pub fn get(&self, ma: &str) -> Option<&Arc<Procedure>> {
+        self.by_ma.get(ma.trim()).map(|&i| &self.table[i])
+    }
+
+    /// Procedures whose legal basis cites the document with this key (canonical số hiệu), by
+    /// name.
+    pub fn resting_on(&self, doc_key: &str) -> Vec<Arc<Procedure>> {
+        let mut out: Vec<Arc<Procedure>> = self
+            .by_document
+            .get(doc_key)
+            .into_iter()
+            .flatten()
+            .map(|&i| self.table[i].clone())
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out
+    }
+
+    pub(crate) fn name_bigrams(&self, position: usize) -> &HashSet<String> {
+        &self.name_bigrams[position]
+    }
+
+    pub(crate) fn position(&self, ma: &str) -> Option<usize> {
+        self.by_ma.get(ma).copied()
+    }
+}

@@ -1,0 +1,268 @@
+//! Everyday wording → the official terms procedures are named in ("làm giấy khai sinh" →
+//! "đăng ký khai sinh", "nhập hộ khẩu" → "đăng ký thường trú"). A plain TOML file, maintained by
+//! hand (`content/procedures/lexicon.toml`), read at query time: [`LiveLexicon`] looks at the
+//! file's modification time at most once per [`RELOAD_CHECK`] and reloads it when it changed,
+//! so an edit takes effect without rebuilding the index or restarting the server. A file that
+//! does not parse is reported and the previous lexicon stays in use.
+//!
+//! Matching is on whole syllables: exact forms for what was typed with marks, folded forms for
+//! what was typed without ("lam giay khai sinh" matches too).
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use serde::Deserialize;
+
+use super::ProcedureError;
+use crate::analysis;
+
+/// The lexicon shipped in the repository, compiled in: what serves when no file is configured.
+pub const BUILTIN: &str = include_str!("../../content/procedures/lexicon.toml");
+/// How often the file's modification time is looked at.
+pub const RELOAD_CHECK: Duration = Duration::from_secs(1);
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LexiconFile {
+    #[serde(default, rename = "entry")]
+    entries: Vec<EntryFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EntryFile {
+    /// The official terms, as procedures are named.
+    official: String,
+    /// Ways people say it.
+    colloquial: Vec<String>,
+}
+
+/// A parsed lexicon.
+#[derive(Debug, Default)]
+pub struct Lexicon {
+    /// (syllables of a colloquial phrase, index of its official term)
+    phrases: Vec<(Vec<Syllable>, usize)>,
+    official: Vec<String>,
+}
+
+/// One syllable in both forms: a question typed with marks is matched on the exact form (so
+/// "hoạt động của công ty" is not "đóng cửa công ty"), one typed without on the folded form.
+#[derive(Debug, Clone, PartialEq)]
+struct Syllable {
+    exact: String,
+    folded: String,
+}
+
+impl Syllable {
+    fn matches(&self, typed: &Syllable) -> bool {
+        if analysis::has_diacritics(&typed.exact) {
+            self.exact == typed.exact
+        } else {
+            self.folded == typed.folded
+        }
+    }
+}
+
+impl Lexicon {
+    /// Parses the TOML text; `origin` names it in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Lexicon, ProcedureError> {
+        let file: LexiconFile = toml::from_str(text).map_err(|e| ProcedureError::Lexicon {
+            origin: origin.to_owned(),
+            reason: e.to_string(),
+        })?;
+        let mut lexicon = Lexicon::default();
+        for (i, entry) in file.entries.into_iter().enumerate() {
+            let invalid = |reason: String| ProcedureError::Lexicon {
+                origin: origin.to_owned(),
+                reason: format!("entry {}: {reason}", i + 1),
+            };
+            if syllables(&entry.official).is_empty() {
+                return Err(invalid("`official` is empty".to_owned()));
+            }
+            if entry.colloquial.is_empty() {
+                return Err(invalid("`colloquial` is empty".to_owned()));
+            }
+            let at = lexicon.official.len();
+            for phrase in &entry.colloquial {
+                let words = syllables(phrase);
+                if words.is_empty() {
+                    return Err(invalid(format!("empty colloquial phrase {phrase:?}")));
+                }
+                lexicon.phrases.push((words, at));
+            }
+            lexicon.official.push(entry.official);
+        }
+        Ok(lexicon)
+    }
+
+    pub fn builtin() -> Lexicon {
+        // Checked by a unit test; an empty lexicon is the safe fallback.
+        Lexicon::parse(BUILTIN, "builtin").unwrap_or_default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.official.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.official.is_empty()
+    }
+
+    /// The official terms whose colloquial phrases occur in `query` (as whole syllables), each
+    /// once, in lexicon order.
+    pub fn expand(&self, query: &str) -> Vec<&str> {
+        let q = syllables(query);
+        let mut hit = vec![false; self.official.len()];
+        for (phrase, at) in &self.phrases {
+            if !hit[*at]
+                && q.windows(phrase.len())
+                    .any(|w| phrase.iter().zip(w).all(|(p, t)| p.matches(t)))
+            {
+                hit[*at] = true;
+            }
+        }
+        self.official
+            .iter()
+            .zip(hit)
+            .filter(|(_, h)| *h)
+            .map(|(o, _)| o.as_str())
+            .collect()
+    }
+}
+
+fn syllables(text: &str) -> Vec<Syllable> {
+    analysis::syllables(text)
+        .into_iter()
+        .map(|s| Syllable {
+            exact: s.exact,
+            folded: s.folded,
+        })
+        .collect()
+}
+
+/// The lexicon file, reloaded when it changes.
+pub struct LiveLexicon {
+    path: Option<PathBuf>,
+    state: Mutex<LiveState>,
+}
+
+struct LiveState {
+    lexicon: Arc<Lexicon>,
+    modified: Option<SystemTime>,
+    checked: Instant,
+}
+
+impl LiveLexicon {
+    /// Serves the file at `path` (the built-in lexicon while it is absent or invalid), or the
+    /// built-in lexicon when `path` is `None`.
+    pub fn new(path: Option<PathBuf>) -> LiveLexicon {
+        let live = LiveLexicon {
+            path,
+            state: Mutex::new(LiveState {
+                lexicon: Arc::new(Lexicon::builtin()),
+                modified: None,
+                checked: Instant::now(),
+            }),
+        };
+        live.reload();
+        live
+    }
+
+    /// The lexicon now, re-reading the file first when it changed since the last look.
+    pub fn get(&self) -> Arc<Lexicon> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if state.checked.elapsed() >= RELOAD_CHECK {
+            state.checked = Instant::now();
+            self.reload_locked(&mut state);
+        }
+        state.lexicon.clone()
+    }
+
+    /// Re-reads the file if its modification time changed. Returns whether it was reloaded.
+    pub fn reload(&self) -> bool {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        self.reload_locked(&mut state)
+    }
+
+    fn reload_locked(&self, state: &mut LiveState) -> bool {
+        let Some(path) = &self.path else {
+            return false;
+        };
+        let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+        if modified.is_none() || modified == state.modified {
+            return false;
+        }
+        state.modified = modified;
+        match read(path) {
+            Ok(lexicon) => {
+                tracing::info!(path = %path.display(), entries = lexicon.len(), "lexicon loaded");
+                state.lexicon = Arc::new(lexicon);
+                true
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "lexicon not reloaded; the previous one stays in use");
+                false
+            }
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<Lexicon, ProcedureError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ProcedureError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    Lexicon::parse(&text, &path.display().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_parses_and_expands() {
+        let l = Lexicon::parse(BUILTIN, "builtin").unwrap();
+        assert!(l.len() >= 30, "{} entries", l.len());
+        assert_eq!(
+            l.expand("vợ chồng tôi mới sinh em bé, làm giấy khai sinh ở đâu"),
+            ["đăng ký khai sinh"]
+        );
+        assert_eq!(
+            l.expand("nhap ho khau ve cho o moi"),
+            ["đăng ký thường trú"]
+        );
+        assert!(l.expand("").is_empty());
+        // Folding alone would read "động của công ty" as "đóng cửa công ty".
+        assert!(
+            !l.expand("thay đổi hoạt động của công ty")
+                .contains(&"giải thể doanh nghiệp")
+        );
+        assert!(
+            l.expand("dong cua cong ty")
+                .contains(&"giải thể doanh nghiệp")
+        );
+    }
+
+    #[test]
+    fn bad_files_are_refused_with_their_reason() {
+        for (text, reason) in [
+            (
+                "[[entry]]\nofficial = \"\"\ncolloquial = [\"x\"]",
+                "`official` is empty",
+            ),
+            (
+                "[[entry]]\nofficial = \"a\"\ncolloquial = []",
+                "`colloquial` is empty",
+            ),
+            (
+                "[[entry]]\nofficial = \"a\"\ncolloquial = [\"x\"]\nextra = 1",
+                "unknown field",
+            ),
+            ("not toml [", ""),
+        ] {
+            let e = Lexicon::parse(text, "t").unwrap_err().to_string();
+            assert!(e.contains(reason), "{e}");
+        }
+    }
+}
