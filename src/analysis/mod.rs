@@ -118,6 +118,13 @@ fn push_syllable(text: &str, range: Range<usize>, clause: u32, out: &mut Vec<Syl
 /// which needs no exact form. Equal to the `folded` of [`syllables`] for every syllable.
 pub fn folded_syllables(text: &str) -> Vec<(Range<usize>, String)> {
     let mut out = Vec::with_capacity(text.len() / 5);
+    for_each_folded_syllable(text, |range, folded| out.push((range, folded.to_owned())));
+    out
+}
+
+/// Calls `f(byte range, folded form)` for each syllable of `text`, in order, without
+/// allocating per syllable (one buffer is reused): for scanning whole articles.
+pub fn for_each_folded_syllable(text: &str, mut f: impl FnMut(Range<usize>, &str)) {
     let mut current = String::new();
     let mut start: Option<usize> = None;
     for (i, c) in text.char_indices() {
@@ -125,13 +132,13 @@ pub fn folded_syllables(text: &str) -> Vec<(Range<usize>, String)> {
             start.get_or_insert(i);
             normalize::fold_char_into(c, &mut current);
         } else if let Some(s) = start.take() {
-            out.push((s..i, std::mem::take(&mut current)));
+            f(s..i, &current);
+            current.clear();
         }
     }
     if let Some(s) = start {
-        out.push((s..text.len(), current));
+        f(s..text.len(), &current);
     }
-    out
 }
 
 /// Folded bigrams of adjacent syllables within a clause, as `(position of the first syllable,

@@ -1,7 +1,8 @@
 //! Highlighted snippets computed from our own token offsets, so that they are right under
 //! folding: "ket hon" highlights "kết hôn", and "hòa giải" highlights "hoà giải".
 
-use std::collections::HashSet;
+use std::collections::HashMap;
+use std::ops::Range;
 
 use crate::analysis::{self, Syllable};
 
@@ -27,17 +28,37 @@ pub struct Fragment {
     pub trailing: bool,
 }
 
-/// The folded forms a text must contain to be highlighted.
+/// The folded forms a text must contain to be highlighted, each with a small number (for
+/// counting distinct terms in a window).
 #[derive(Debug, Clone, Default)]
 pub struct Highlighter {
-    terms: HashSet<String>,
+    terms: HashMap<String, u32>,
+}
+
+/// A text's syllables (byte ranges) and, for those that are query terms, the term's number.
+struct Scanned {
+    ranges: Vec<Range<usize>>,
+    terms: Vec<Option<u32>>,
 }
 
 impl Highlighter {
     pub fn new<'a>(syllables: impl IntoIterator<Item = &'a Syllable>) -> Highlighter {
-        Highlighter {
-            terms: syllables.into_iter().map(|s| s.folded.clone()).collect(),
+        let mut terms = HashMap::new();
+        for s in syllables {
+            let next = terms.len() as u32;
+            terms.entry(s.folded.clone()).or_insert(next);
         }
+        Highlighter { terms }
+    }
+
+    fn scan(&self, text: &str) -> Scanned {
+        let mut ranges = Vec::with_capacity(text.len() / 5);
+        let mut terms = Vec::with_capacity(text.len() / 5);
+        analysis::for_each_folded_syllable(text, |range, folded| {
+            ranges.push(range);
+            terms.push(self.terms.get(folded).copied());
+        });
+        Scanned { ranges, terms }
     }
 
     pub fn from_text(text: &str) -> Highlighter {
@@ -50,24 +71,24 @@ impl Highlighter {
 
     /// The whole `text` cut into highlighted and plain spans.
     pub fn highlight(&self, text: &str) -> Vec<Span> {
-        let syl = analysis::folded_syllables(text);
-        let matched: Vec<bool> = syl.iter().map(|s| self.terms.contains(&s.1)).collect();
-        spans(text, &syl, &matched, 0, text.len())
+        let scanned = self.scan(text);
+        spans(text, &scanned, 0, text.len())
     }
 
     /// Up to [`MAX_FRAGMENTS`] excerpts of `text` dense in query terms, in text order. When no
     /// term occurs, the opening of the text.
     pub fn fragments(&self, text: &str) -> Vec<Fragment> {
-        let syl = analysis::folded_syllables(text);
+        let scanned = self.scan(text);
+        let syl = &scanned.ranges;
+        let matched = &scanned.terms;
         if syl.is_empty() {
             return Vec::new();
         }
-        let matched: Vec<bool> = syl.iter().map(|s| self.terms.contains(&s.1)).collect();
         let window = FRAGMENT_SYLLABLES.min(syl.len());
         // Candidate windows open a few syllables before a match; long articles full of common
         // query words are capped so one snippet never costs more than a bounded scan.
         let candidates: Vec<usize> = (0..syl.len())
-            .filter(|&i| matched[i])
+            .filter(|&i| matched[i].is_some())
             .map(|i| i.saturating_sub(4).min(syl.len() - window))
             .take(MAX_CANDIDATES)
             .collect();
@@ -79,15 +100,15 @@ impl Highlighter {
                 if starts.iter().any(|&(s, e)| start < e && s < end) {
                     continue;
                 }
-                let mut distinct: Vec<&str> = Vec::new();
+                // Distinct terms as bits (numbers past 63 share a bit: a query that long
+                // still ranks windows by their hits).
+                let mut distinct = 0u64;
                 let mut hits = 0;
-                for i in (start..end).filter(|&i| matched[i]) {
+                for term in matched[start..end].iter().flatten() {
                     hits += 1;
-                    if !distinct.contains(&syl[i].1.as_str()) {
-                        distinct.push(&syl[i].1);
-                    }
+                    distinct |= 1 << (term % 64);
                 }
-                let score = distinct.len() * 8 + hits;
+                let score = distinct.count_ones() as usize * 8 + hits;
                 if best.is_none_or(|(s, _)| score > s) {
                     best = Some((score, start));
                 }
@@ -102,14 +123,14 @@ impl Highlighter {
         starts
             .into_iter()
             .map(|(start, end)| {
-                let from = if start == 0 { 0 } else { syl[start].0.start };
+                let from = if start == 0 { 0 } else { syl[start].start };
                 let to = if end == syl.len() {
                     text.len()
                 } else {
-                    syl[end - 1].0.end
+                    syl[end - 1].end
                 };
                 Fragment {
-                    spans: spans(text, &syl, &matched, from, to),
+                    spans: spans(text, &scanned, from, to),
                     leading: start > 0,
                     trailing: end < syl.len(),
                 }
@@ -120,13 +141,7 @@ impl Highlighter {
 
 /// Cuts `text[from..to]` into spans, merging adjacent highlighted syllables ("kết hôn" is one
 /// highlight, not two).
-fn spans(
-    text: &str,
-    syl: &[(std::ops::Range<usize>, String)],
-    matched: &[bool],
-    from: usize,
-    to: usize,
-) -> Vec<Span> {
+fn spans(text: &str, scanned: &Scanned, from: usize, to: usize) -> Vec<Span> {
     let mut out: Vec<Span> = Vec::new();
     let mut cursor = from;
     let push = |out: &mut Vec<Span>, s: &str, highlight: bool| {
@@ -141,8 +156,12 @@ fn spans(
             }),
         }
     };
-    for ((range, _), &m) in syl.iter().zip(matched) {
-        if range.start < from || range.end > to || !m {
+    let first = scanned.ranges.partition_point(|r| r.start < from);
+    for (range, term) in scanned.ranges[first..].iter().zip(&scanned.terms[first..]) {
+        if range.end > to {
+            break;
+        }
+        if term.is_none() {
             continue;
         }
         let gap = &text[cursor..range.start];
