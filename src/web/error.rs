@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use super::views;
+use crate::feedback::FeedbackError;
 use crate::index::IndexError;
 use crate::search::{RequestError, SearchError};
 
@@ -17,6 +18,12 @@ pub enum WebError {
     BadRequest(String),
     /// Nothing lives at this address; the message says what was looked for, in Vietnamese.
     NotFound(String),
+    /// The person may not do this; the message is for people, in Vietnamese.
+    Forbidden(String),
+    /// The request does not fit the current state (an answer already approved).
+    Conflict(String),
+    /// Too many requests from one client; the message is for people, in Vietnamese.
+    TooMany(String),
     /// A fault of ours; the cause is logged, never shown.
     Internal(String),
 }
@@ -30,6 +37,9 @@ impl WebError {
         match self {
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
+            WebError::Forbidden(_) => StatusCode::FORBIDDEN,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -38,6 +48,9 @@ impl WebError {
         match self {
             WebError::BadRequest(_) => "bad_request",
             WebError::NotFound(_) => "not_found",
+            WebError::Forbidden(_) => "forbidden",
+            WebError::Conflict(_) => "conflict",
+            WebError::TooMany(_) => "too_many_requests",
             WebError::Internal(_) => "internal",
         }
     }
@@ -45,7 +58,11 @@ impl WebError {
     /// What people are told.
     fn message(&self) -> &str {
         match self {
-            WebError::BadRequest(m) | WebError::NotFound(m) => m,
+            WebError::BadRequest(m)
+            | WebError::NotFound(m)
+            | WebError::Forbidden(m)
+            | WebError::Conflict(m)
+            | WebError::TooMany(m) => m,
             WebError::Internal(_) => {
                 "Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút; chúng tôi đã ghi nhận lỗi."
             }
@@ -77,6 +94,28 @@ impl From<SearchError> for WebError {
 impl From<IndexError> for WebError {
     fn from(e: IndexError) -> WebError {
         WebError::Internal(e.to_string())
+    }
+}
+
+impl From<FeedbackError> for WebError {
+    fn from(e: FeedbackError) -> WebError {
+        match e {
+            FeedbackError::NotFound => WebError::NotFound(
+                "Không tìm thấy mục này, hoặc bạn không có quyền xem.".to_owned(),
+            ),
+            FeedbackError::Forbidden => {
+                WebError::Forbidden("Bạn không có quyền thực hiện việc này.".to_owned())
+            }
+            FeedbackError::RateLimited => WebError::TooMany(
+                "Bạn đã gửi quá nhiều lần trong thời gian ngắn. Vui lòng thử lại sau.".to_owned(),
+            ),
+            FeedbackError::Conflict(m) => WebError::Conflict(m),
+            FeedbackError::BadInput(m) => WebError::BadRequest(m),
+            FeedbackError::Invalid(errors) => {
+                WebError::BadRequest(errors.0.values().cloned().collect::<Vec<_>>().join(" "))
+            }
+            other => WebError::Internal(other.to_string()),
+        }
     }
 }
 
@@ -117,6 +156,7 @@ api_error_from!(
     RequestError,
     SearchError,
     IndexError,
+    FeedbackError,
     tokio::task::JoinError
 );
 

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Request, Response, StatusCode, header};
-use axum::routing::get;
+use axum::routing::{get, post};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -16,11 +16,16 @@ use tower_http::trace::TraceLayer;
 
 use super::api;
 use super::error::panic_response;
-use super::pages::{self, article, demuc, document, feeds, home, resolve, search};
+use super::pages::{self, article, demuc, document, feedback, feeds, home, resolve, search, staff};
 use super::state::AppState;
 
-/// Largest request body accepted: the site only reads GET requests.
+/// Largest request body accepted outside the feedback forms: the rest of the site only reads
+/// GET requests.
 pub const MAX_REQUEST_BODY_BYTES: usize = 16 * 1024;
+
+/// Largest body of a feedback or staff form: 4,000 characters of Vietnamese, percent-encoded
+/// (up to 9 bytes each), with the other fields. Larger bodies are refused with 413.
+pub const MAX_FORM_BODY_BYTES: usize = 64 * 1024;
 
 /// Forbids inline script and every origin but ours.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
@@ -37,6 +42,27 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(api::openapi))
         .fallback(api::not_found);
 
+    // The forms that accept POST bodies, with their own body limit.
+    let forms = Router::new()
+        .route("/gop-y", get(feedback::form).post(feedback::submit))
+        .route("/theo-doi", get(feedback::track_form))
+        .route("/theo-doi/{code}", get(feedback::track))
+        .route("/hoi-dap", get(feedback::answers))
+        .route("/hoi-dap/{id}", get(feedback::answer))
+        .route("/quan-tri", get(staff::queue))
+        .route(
+            "/quan-tri/dang-nhap",
+            get(staff::login_form).post(staff::login),
+        )
+        .route("/quan-tri/dang-xuat", post(staff::logout))
+        .route("/quan-tri/muc/{code}", get(staff::item))
+        .route("/quan-tri/muc/{code}/{action}", post(staff::act))
+        .route("/quan-tri/nguoi-gui/{code}", get(staff::submitter))
+        .route("/quan-tri/thong-ke", get(staff::stats))
+        .route("/quan-tri/thong-ke.csv", get(staff::stats_csv))
+        .route("/quan-tri/nhat-ky", get(staff::audit))
+        .layer(RequestBodyLimitLayer::new(MAX_FORM_BODY_BYTES));
+
     let timeout = state.request_timeout();
     Router::new()
         .route("/", get(home::show))
@@ -52,10 +78,12 @@ pub fn router(state: AppState) -> Router {
         .route("/feed.atom", get(feeds::atom))
         .route("/static/{file}", get(pages::static_file))
         .nest("/api/v1", api)
+        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES))
+        .merge(forms)
         .fallback(pages::not_found)
         .with_state(state)
-        // Outermost first: request id, tracing, security headers, compression, panics, body limit,
-        // timeout.
+        // Outermost first: request id, tracing, security headers, compression, panics, timeout
+        // (the body limits are per group of routes, above).
         .layer(
             ServiceBuilder::new()
         .layer(SetRequestIdLayer::new(X_REQUEST_ID, MakeRequestUuid))
@@ -94,7 +122,6 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             timeout,

@@ -3,6 +3,11 @@
 //! from `../shared/data` when it is present).
 
 mod dev_eval;
+mod feedback_crash;
+mod feedback_routing;
+mod feedback_store;
+mod feedback_support;
+mod feedback_web;
 mod index_lifecycle;
 mod relevance;
 mod search_features;

@@ -5,10 +5,13 @@
 pub mod article;
 pub mod demuc;
 pub mod document;
+pub mod feedback;
 pub mod feeds;
+pub mod forms;
 pub mod home;
 pub mod resolve;
 pub mod search;
+pub mod staff;
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;

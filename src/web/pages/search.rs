@@ -7,7 +7,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::blocking;
+use super::{blocking, feedback};
 use crate::analysis;
 use crate::model::{Document, Status};
 use crate::search::{
@@ -16,6 +16,7 @@ use crate::search::{
 };
 use crate::web::query::{Dim, Grouping, MAX_PAGE, SearchParams, q_param, sort_label};
 use crate::web::state::{AppState, Site};
+use crate::web::views::feedback::AnswerLink;
 use crate::web::views::search::{
     Choice, FacetGroup, FacetValue, GroupView, HitView, Link, NoResultHelp, Outcome, Pagination,
     SearchView, page,
@@ -36,6 +37,7 @@ pub async fn show(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
             q: String::new(),
             error: None,
             outcome: None,
+            answers: Vec::new(),
         })
         .into_response();
     };
@@ -53,15 +55,34 @@ pub async fn show(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
             return Ok(Redirect::to(&doc_url(&doc.key)).into_response());
         }
         let outcome = outcome(&site, &params, &request, &results, jump);
+        let answers = answers(&state, &q);
         Ok(page(&SearchView {
             q,
             error: None,
             outcome: Some(outcome),
+            answers,
         })
         .into_response())
     })
     .await
     .unwrap_or_else(IntoResponse::into_response)
+}
+
+/// Published answers shown above the law's results.
+const ANSWERS_IN_SEARCH: usize = 3;
+
+/// The published answers matching `q` (none when the feedback service is off).
+fn answers(state: &AppState, q: &str) -> Vec<AnswerLink> {
+    let Some(fb) = state.feedback() else {
+        return Vec::new();
+    };
+    match fb.similar(q, ANSWERS_IN_SEARCH) {
+        Ok(found) => found.iter().map(|p| feedback::link_with(fb, p)).collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "answers not searched");
+            Vec::new()
+        }
+    }
 }
 
 /// The form again with the reason, as a 400.
@@ -72,6 +93,7 @@ fn refused(q: String, message: String) -> Response {
             q,
             error: Some(message),
             outcome: None,
+            answers: Vec::new(),
         }),
     )
         .into_response()

@@ -1,0 +1,51 @@
+//! The outbox sender. Mail is written to the outbox in the same transaction as the change it
+//! announces; this sends what is pending. A failure leaves the mail pending with its error and
+//! attempt count, so nothing is lost while the mail server is down. Submitters who gave a phone
+//! number (or whose data was erased) get no mail: their outbox lines are settled with a note.
+
+use super::FeedbackError;
+use super::store::Store;
+
+/// Something that delivers one mail (SMTP in production, a recorder in tests).
+pub trait Mailer: Send + Sync {
+    fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), String>;
+}
+
+/// What one delivery round did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MailOutcome {
+    pub sent: usize,
+    pub failed: usize,
+    pub skipped: usize,
+}
+
+/// Mail per round.
+const BATCH: i64 = 100;
+
+/// Sends up to one batch of pending mail.
+pub async fn deliver_pending(
+    store: &Store,
+    mailer: &dyn Mailer,
+) -> Result<MailOutcome, FeedbackError> {
+    let mut out = MailOutcome::default();
+    for mail in store.pending_mail(BATCH).await? {
+        let Some(to) = &mail.to else {
+            store.mail_done(&mail.id, Some("no email address")).await?;
+            out.skipped += 1;
+            continue;
+        };
+        match mailer.send(to, &mail.subject, &mail.body) {
+            Ok(()) => {
+                store.mail_done(&mail.id, None).await?;
+                out.sent += 1;
+            }
+            Err(e) => {
+                // The error names the server, not the person.
+                tracing::warn!(attempts = mail.attempts + 1, error = %e, "mail not sent; kept in the outbox");
+                store.mail_failed(&mail.id, &e).await?;
+                out.failed += 1;
+            }
+        }
+    }
+    Ok(out)
+}
