@@ -55,6 +55,23 @@ pub struct FeedbackConfig {
     pub holidays: Vec<String>,
     /// Submissions accepted per client address per hour.
     pub submissions_per_hour: u32,
+    /// Mail to submitters through this SMTP relay; unset: mail waits in the outbox.
+    pub smtp: Option<SmtpConfig>,
+}
+
+/// `[feedback.smtp]`: a plain SMTP relay (the deployment's local relay).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    pub host: String,
+    #[serde(default = "default_smtp_port")]
+    pub port: u16,
+    /// `Tra cứu pháp luật <khong-tra-loi@example.vn>`
+    pub from: String,
+}
+
+fn default_smtp_port() -> u16 {
+    25
 }
 
 impl Default for FeedbackConfig {
@@ -83,6 +100,7 @@ impl Default for FeedbackConfig {
             .map(str::to_owned)
             .to_vec(),
             submissions_per_hour: 20,
+            smtp: None,
         }
     }
 }

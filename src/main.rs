@@ -351,9 +351,20 @@ fn cmd_serve(config: &Config) -> Result<()> {
     let feedback = runtime
         .block_on(Feedback::open(&config.feedback))
         .context("opening the feedback store")?;
-    let state =
-        tracuu::web::AppState::open_with(root, &config.server, Some(std::sync::Arc::new(feedback)))
-            .with_context(|| format!("opening the index in {}", root.display()))?;
+    let feedback = std::sync::Arc::new(feedback);
+    match &config.feedback.smtp {
+        Some(smtp) => {
+            let mailer = feedback::SmtpMailer::new(&smtp.host, smtp.port, &smtp.from)?;
+            runtime.spawn(
+                feedback
+                    .clone()
+                    .run_outbox(std::sync::Arc::new(mailer), Duration::from_secs(30)),
+            );
+        }
+        None => eprintln!("no [feedback.smtp]: mail to submitters waits in the outbox"),
+    }
+    let state = tracuu::web::AppState::open_with(root, &config.server, Some(feedback))
+        .with_context(|| format!("opening the index in {}", root.display()))?;
     runtime
         .block_on(tracuu::web::serve(state, addr, &config.server))
         .with_context(|| format!("serving on {addr}"))

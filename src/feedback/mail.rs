@@ -11,6 +11,46 @@ pub trait Mailer: Send + Sync {
     fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), String>;
 }
 
+/// Plain SMTP to a relay (`[feedback.smtp]`): the local mail relay of the deployment, which
+/// does TLS and authentication onward. Sending blocks; the caller runs it off the async workers.
+pub struct SmtpMailer {
+    transport: lettre::SmtpTransport,
+    from: lettre::message::Mailbox,
+}
+
+impl SmtpMailer {
+    pub fn new(host: &str, port: u16, from: &str) -> Result<SmtpMailer, FeedbackError> {
+        let from = from
+            .parse()
+            .map_err(|e| FeedbackError::BadInput(format!("feedback.smtp.from: {e}")))?;
+        Ok(SmtpMailer {
+            transport: lettre::SmtpTransport::builder_dangerous(host)
+                .port(port)
+                .timeout(Some(std::time::Duration::from_secs(20)))
+                .build(),
+            from,
+        })
+    }
+}
+
+impl Mailer for SmtpMailer {
+    fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), String> {
+        use lettre::Transport;
+        let to = to.parse().map_err(|e| format!("address: {e}"))?;
+        let message = lettre::Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(subject)
+            .header(lettre::message::header::ContentType::TEXT_PLAIN)
+            .body(body.to_owned())
+            .map_err(|e| format!("message: {e}"))?;
+        self.transport
+            .send(&message)
+            .map(|_| ())
+            .map_err(|e| format!("smtp: {e}"))
+    }
+}
+
 /// What one delivery round did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct MailOutcome {

@@ -36,7 +36,7 @@ pub use domain::{
     MAX_SUBJECT_CHARS, MIN_BODY_CHARS, NewSubmission, Status, SubmissionForm, field, parse_contact,
 };
 pub use ids::{normalize_code, now_ms, token, tracking_code};
-pub use mail::{MailOutcome, Mailer, deliver_pending};
+pub use mail::{MailOutcome, Mailer, SmtpMailer, deliver_pending};
 pub use routing::{
     FALLBACK_UNIT, PastItem, Procedure, Reason, RoutingEval, RoutingModel, Suggestion, evaluate,
     load_procedures,
@@ -453,6 +453,36 @@ impl Feedback {
     pub async fn stats(&self, today: Date) -> Result<Vec<UnitStats>, FeedbackError> {
         let times = self.store.item_times().await?;
         Ok(unit_stats(&times, today, |c| self.unit_name(c)))
+    }
+
+    /// Sends pending mail through `mailer` every `every`, forever (run it as a task). Nothing
+    /// is lost while the server is down: failed mail stays in the outbox for the next round.
+    pub async fn run_outbox(self: Arc<Self>, mailer: Arc<dyn Mailer>, every: Duration) {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let (fb, m) = (self.clone(), mailer.clone());
+            // SMTP blocks: one round on the blocking pool, with its own small runtime handle.
+            let handle = tokio::runtime::Handle::current();
+            let round = tokio::task::spawn_blocking(move || {
+                handle.block_on(deliver_pending(fb.store(), m.as_ref()))
+            })
+            .await;
+            match round {
+                Ok(Ok(o)) if o.sent + o.failed + o.skipped > 0 => {
+                    tracing::info!(
+                        sent = o.sent,
+                        failed = o.failed,
+                        skipped = o.skipped,
+                        "outbox round"
+                    );
+                }
+                Ok(Err(e)) => tracing::warn!(error = %e, "outbox round failed"),
+                Err(e) => tracing::warn!(error = %e, "outbox round failed"),
+                _ => {}
+            }
+        }
     }
 
     /// Whether an open item is past its deadline on `today`.

@@ -391,3 +391,36 @@ async fn a_reopened_service_remembers_published_answers_and_decisions() {
     assert_eq!(fb.published().all()[0].code, code);
     assert_eq!(fb.similar("công chứng hợp đồng", 3).unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn smtp_down_keeps_every_mail_in_the_outbox() {
+    let db = sqlite_db();
+    let fb = db.feedback().await;
+    fb.submit(
+        &form("Hỏi về chứng thực bản sao giấy tờ"),
+        &token(16),
+        "10.0.0.5",
+    )
+    .await
+    .unwrap();
+    // Nothing listens on this port: the real SMTP client fails, the mail stays pending.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let smtp =
+        tracuu::feedback::SmtpMailer::new("127.0.0.1", port, "Tra cứu <khong-tra-loi@example.vn>")
+            .unwrap();
+    let store = fb.store().clone();
+    let outcome = tokio::task::spawn_blocking(move || {
+        tokio::runtime::Handle::current().block_on(deliver_pending(&store, &smtp))
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!((outcome.sent, outcome.failed), (0, 1));
+    let pending = fb.store().pending_mail(10).await.unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].attempts, 1);
+}
