@@ -37,6 +37,118 @@ pub struct Config {
     /// beside `content_dir/procedures/` when set.
     pub procedures_dir: Option<PathBuf>,
     pub server: ServerConfig,
+    pub feedback: FeedbackConfig,
+}
+
+/// Citizens' questions and feedback (`[feedback]`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct FeedbackConfig {
+    /// `postgres://user@host/db` for PostgreSQL; unset: SQLite in `data_dir`.
+    pub database_url: Option<String>,
+    /// Where the embedded SQLite database lives.
+    pub data_dir: PathBuf,
+    /// The units that receive submissions (Bộ Tư pháp's units and the ministries).
+    pub units_file: PathBuf,
+    /// Procedures (`procedures-*.jsonl.gz`) that routing compares submissions with.
+    pub procedures_file: Option<PathBuf>,
+    /// Working days a unit has to answer.
+    pub deadline_working_days: u32,
+    /// Public holidays (`yyyy-mm-dd`), not working days.
+    pub holidays: Vec<String>,
+    /// Submissions accepted per client address per hour.
+    pub submissions_per_hour: u32,
+    /// Mail to submitters through this SMTP relay; unset: mail waits in the outbox.
+    pub smtp: Option<SmtpConfig>,
+}
+
+/// `[feedback.smtp]`: a plain SMTP relay (the deployment's local relay).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    pub host: String,
+    #[serde(default = "default_smtp_port")]
+    pub port: u16,
+    /// `Tra cứu pháp luật <khong-tra-loi@example.vn>`
+    pub from: String,
+}
+
+fn default_smtp_port() -> u16 {
+    25
+}
+
+impl Default for FeedbackConfig {
+    fn default() -> FeedbackConfig {
+        FeedbackConfig {
+            database_url: None,
+            data_dir: PathBuf::from("data"),
+            units_file: PathBuf::from("content/feedback/units.toml"),
+            procedures_file: None,
+            deadline_working_days: 10,
+            // Vietnam's public holidays in 2026 (Bộ luật Lao động, Điều 112, and the Tết and
+            // compensatory days announced for 2026); extend each year.
+            holidays: [
+                "2026-01-01",
+                "2026-02-16",
+                "2026-02-17",
+                "2026-02-18",
+                "2026-02-19",
+                "2026-02-20",
+                "2026-04-27",
+                "2026-04-30",
+                "2026-05-01",
+                "2026-09-01",
+                "2026-09-02",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+            submissions_per_hour: 20,
+            smtp: None,
+        }
+    }
+}
+
+impl FeedbackConfig {
+    /// A configuration for tests: SQLite in `dir`, the committed units, no procedures.
+    pub fn for_test(dir: &Path) -> FeedbackConfig {
+        FeedbackConfig {
+            data_dir: dir.to_owned(),
+            units_file: Path::new(env!("CARGO_MANIFEST_DIR")).join("content/feedback/units.toml"),
+            ..FeedbackConfig::default()
+        }
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        if let Some(url) = &self.database_url
+            && !(url.starts_with("postgres://")
+                || url.starts_with("postgresql://")
+                || url.starts_with("sqlite:"))
+        {
+            return Err(ConfigError::Invalid {
+                key: "feedback.database_url",
+                message: "expected postgres://… or sqlite:…".to_owned(),
+            });
+        }
+        if self.deadline_working_days == 0 {
+            return Err(ConfigError::Invalid {
+                key: "feedback.deadline_working_days",
+                message: "must be positive".to_owned(),
+            });
+        }
+        if self.submissions_per_hour == 0 {
+            return Err(ConfigError::Invalid {
+                key: "feedback.submissions_per_hour",
+                message: "must be positive".to_owned(),
+            });
+        }
+        for d in &self.holidays {
+            crate::model::Date::parse(d).map_err(|e| ConfigError::Invalid {
+                key: "feedback.holidays",
+                message: e.to_string(),
+            })?;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -64,6 +176,7 @@ impl Default for Config {
             phapdien_dir: None,
             procedures_dir: None,
             server: ServerConfig::default(),
+            feedback: FeedbackConfig::default(),
         }
     }
 }
@@ -128,6 +241,7 @@ impl Config {
                 addr: "127.0.0.1:0".to_owned(),
                 ..ServerConfig::default()
             },
+            feedback: FeedbackConfig::for_test(&dir.join("feedback")),
         }
     }
 
@@ -162,6 +276,9 @@ impl Config {
         if let Some(v) = var("TRACUU_PUBLIC_URL") {
             self.server.public_url = Some(v);
         }
+        if let Some(v) = var("TRACUU_DATABASE_URL") {
+            self.feedback.database_url = Some(v);
+        }
         Ok(())
     }
 
@@ -195,6 +312,7 @@ impl Config {
                 });
             }
         }
+        self.feedback.validate()?;
         if self.index_dir.as_os_str().is_empty() {
             return Err(ConfigError::Invalid {
                 key: "index_dir",

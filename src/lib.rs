@@ -9,6 +9,7 @@ pub mod baseline;
 pub mod bench;
 pub mod config;
 pub mod eval;
+pub mod feedback;
 pub mod index;
 pub mod ingest;
 pub mod model;

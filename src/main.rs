@@ -10,6 +10,10 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use tracuu::config::Config;
+use tracuu::feedback::{
+    self, Feedback, MIN_PASSWORD_CHARS, Role, RoutingModel, Store, Units, hash_password,
+    load_procedures,
+};
 use tracuu::index::{self, LawIndex};
 use tracuu::ingest::{self, Corpus, Report};
 use tracuu::search::{self, SearchRequest};
@@ -115,6 +119,16 @@ enum Command {
         #[arg(long, conflicts_with = "no_snippets")]
         facets: bool,
     },
+    /// Staff accounts of the feedback service.
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
+    },
+    /// Citizens' questions and feedback: measure routing, send pending mail.
+    Feedback {
+        #[command(subcommand)]
+        action: FeedbackCommand,
+    },
     /// Write a curated content/ directory from the full code: the given đề mục and the documents
     /// their articles cite.
     Curate {
@@ -132,6 +146,39 @@ enum Command {
 enum EvalKind {
     Laws,
     Procedures,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from standard input (one line).
+    Add {
+        username: String,
+        /// administrator, intake or unit.
+        #[arg(long)]
+        role: String,
+        /// The unit's code (from the units file), for `--role unit`.
+        #[arg(long)]
+        unit: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum FeedbackCommand {
+    /// Route every question of a procedures-questions file and report ministry- and unit-level
+    /// accuracy against the ministry (and lĩnh vực → unit) of its relevant procedure.
+    RoutingEval {
+        #[arg(long)]
+        questions: PathBuf,
+        /// Procedures file (default: feedback.procedures_file).
+        #[arg(long)]
+        procedures: Option<PathBuf>,
+        /// Write the JSON report here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Fail (exit 1) when ministry-level accuracy is below this.
+        #[arg(long)]
+        min_ministry_accuracy: Option<f64>,
+    },
 }
 
 fn main() -> Result<()> {
@@ -173,6 +220,29 @@ fn main() -> Result<()> {
             }
             cmd_serve(&config)
         }
+        Command::User {
+            action:
+                UserCommand::Add {
+                    username,
+                    role,
+                    unit,
+                },
+        } => cmd_user_add(&config, &username, &role, unit.as_deref()),
+        Command::Feedback {
+            action:
+                FeedbackCommand::RoutingEval {
+                    questions,
+                    procedures,
+                    out,
+                    min_ministry_accuracy,
+                },
+        } => cmd_routing_eval(
+            &config,
+            &questions,
+            procedures.as_deref(),
+            out.as_deref(),
+            min_ministry_accuracy,
+        ),
         Command::Search {
             query,
             limit,
@@ -356,16 +426,136 @@ fn cmd_serve(config: &Config) -> Result<()> {
         }
         Err(e) => return Err(e).context("looking for the index"),
     }
+    let addr: SocketAddr = config.server.addr.parse()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let feedback = runtime
+        .block_on(Feedback::open(&config.feedback))
+        .context("opening the feedback store")?;
+    let feedback = std::sync::Arc::new(feedback);
+    match &config.feedback.smtp {
+        Some(smtp) => {
+            let mailer = feedback::SmtpMailer::new(&smtp.host, smtp.port, &smtp.from)?;
+            runtime.spawn(
+                feedback
+                    .clone()
+                    .run_outbox(std::sync::Arc::new(mailer), Duration::from_secs(30)),
+            );
+        }
+        None => eprintln!("no [feedback.smtp]: mail to submitters waits in the outbox"),
+    }
     let mut server = config.server.clone();
     server.lexicon = Some(config.lexicon_path());
-    let state = tracuu::web::AppState::open(root, &server)
+    let state = tracuu::web::AppState::open_with(root, &server, Some(feedback))
         .with_context(|| format!("opening the index in {}", root.display()))?;
-    let addr: SocketAddr = config.server.addr.parse()?;
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?
+    runtime
         .block_on(tracuu::web::serve(state, addr, &config.server))
         .with_context(|| format!("serving on {addr}"))
+}
+
+fn cmd_user_add(config: &Config, username: &str, role: &str, unit: Option<&str>) -> Result<()> {
+    let Some(role) = Role::parse(role) else {
+        bail!("--role must be administrator, intake or unit, not {role:?}");
+    };
+    if username.is_empty()
+        || !username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    {
+        bail!("the user name may hold ASCII letters, digits, '.', '_' and '-' only");
+    }
+    let units = Units::load(&config.feedback.units_file)?;
+    match (role, unit) {
+        (Role::UnitStaff, None) => bail!("--role unit needs --unit CODE"),
+        (Role::UnitStaff, Some(u)) if units.get(u).is_none() => {
+            bail!(
+                "no unit with code {u:?} in {}",
+                config.feedback.units_file.display()
+            )
+        }
+        (Role::Administrator | Role::Intake, Some(_)) => bail!("--unit is for --role unit only"),
+        _ => {}
+    }
+    let mut password = String::new();
+    std::io::stdin()
+        .read_line(&mut password)
+        .context("reading the password from standard input")?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        bail!("the password must have at least {MIN_PASSWORD_CHARS} characters");
+    }
+    let hash = hash_password(password)?;
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(async {
+            let url = match &config.feedback.database_url {
+                Some(url) => url.clone(),
+                None => {
+                    std::fs::create_dir_all(&config.feedback.data_dir)?;
+                    Store::sqlite_url(&config.feedback.data_dir)
+                }
+            };
+            let store = Store::open(&url).await?;
+            store.add_user(username, &hash, role.slug(), unit).await?;
+            store.close().await;
+            anyhow::Ok(())
+        })?;
+    println!("account {username} created ({})", role.slug());
+    Ok(())
+}
+
+fn cmd_routing_eval(
+    config: &Config,
+    questions: &Path,
+    procedures: Option<&Path>,
+    out: Option<&Path>,
+    min_ministry_accuracy: Option<f64>,
+) -> Result<()> {
+    let Some(procedures) = procedures.or(config.feedback.procedures_file.as_deref()) else {
+        bail!("give --procedures or set feedback.procedures_file");
+    };
+    let units = Units::load(&config.feedback.units_file)?;
+    let (procedures, skipped) = load_procedures(procedures)?;
+    let started = Instant::now();
+    let model = RoutingModel::new(units, procedures, Vec::new())?;
+    let report = feedback::evaluate(&model, questions)?;
+    println!(
+        "{} questions (procedures skipped: {skipped}), {:.1} s",
+        report.questions,
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "ministry top-1 accuracy: {:.3} ({}/{}); leave-one-out: {:.3}",
+        report.ministry_accuracy,
+        report.ministry_correct,
+        report.questions,
+        report.leave_one_out_ministry_accuracy
+    );
+    println!(
+        "Bộ Tư pháp unit accuracy: {:.3} ({}/{}); leave-one-out: {:.3}",
+        report.unit_accuracy,
+        report.unit_correct,
+        report.home_questions,
+        report.leave_one_out_unit_accuracy
+    );
+    for m in report.misses.iter().take(20) {
+        println!("  miss {m}");
+    }
+    if let Some(out) = out {
+        std::fs::write(out, serde_json::to_string_pretty(&report)?)
+            .with_context(|| format!("writing {}", out.display()))?;
+    }
+    if let Some(min) = min_ministry_accuracy
+        && report.ministry_accuracy < min
+    {
+        bail!(
+            "ministry accuracy {:.3} is below {min}",
+            report.ministry_accuracy
+        );
+    }
+    Ok(())
 }
 
 fn open(root: &Path) -> Result<LawIndex> {

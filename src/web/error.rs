@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use super::views;
+use crate::feedback::FeedbackError;
 use crate::index::IndexError;
 use crate::procedures::{self, ProcedureError};
 use crate::search::{RequestError, SearchError};
@@ -20,6 +21,12 @@ pub enum WebError {
     NotFound(String),
     /// The request took longer than `server.request_timeout_ms`; worth trying again.
     TimedOut,
+    /// The person may not do this; the message is for people, in Vietnamese.
+    Forbidden(String),
+    /// The request does not fit the current state (an answer already approved).
+    Conflict(String),
+    /// Too many requests from one client; the message is for people, in Vietnamese.
+    TooMany(String),
     /// A fault of ours; the cause is logged, never shown.
     Internal(String),
 }
@@ -34,6 +41,9 @@ impl WebError {
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::TimedOut => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Forbidden(_) => StatusCode::FORBIDDEN,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -43,6 +53,9 @@ impl WebError {
             WebError::BadRequest(_) => "bad_request",
             WebError::NotFound(_) => "not_found",
             WebError::TimedOut => "timeout",
+            WebError::Forbidden(_) => "forbidden",
+            WebError::Conflict(_) => "conflict",
+            WebError::TooMany(_) => "too_many_requests",
             WebError::Internal(_) => "internal",
         }
     }
@@ -50,7 +63,11 @@ impl WebError {
     /// What people are told.
     fn message(&self) -> &str {
         match self {
-            WebError::BadRequest(m) | WebError::NotFound(m) => m,
+            WebError::BadRequest(m)
+            | WebError::NotFound(m)
+            | WebError::Forbidden(m)
+            | WebError::Conflict(m)
+            | WebError::TooMany(m) => m,
             WebError::TimedOut => {
                 "Máy chủ đang bận nên chưa trả lời kịp. Vui lòng thử lại sau ít giây."
             }
@@ -105,6 +122,28 @@ impl From<IndexError> for WebError {
     }
 }
 
+impl From<FeedbackError> for WebError {
+    fn from(e: FeedbackError) -> WebError {
+        match e {
+            FeedbackError::NotFound => WebError::NotFound(
+                "Không tìm thấy mục này, hoặc bạn không có quyền xem.".to_owned(),
+            ),
+            FeedbackError::Forbidden => {
+                WebError::Forbidden("Bạn không có quyền thực hiện việc này.".to_owned())
+            }
+            FeedbackError::RateLimited => WebError::TooMany(
+                "Bạn đã gửi quá nhiều lần trong thời gian ngắn. Vui lòng thử lại sau.".to_owned(),
+            ),
+            FeedbackError::Conflict(m) => WebError::Conflict(m),
+            FeedbackError::BadInput(m) => WebError::BadRequest(m),
+            FeedbackError::Invalid(errors) => {
+                WebError::BadRequest(errors.0.values().cloned().collect::<Vec<_>>().join(" "))
+            }
+            other => WebError::Internal(other.to_string()),
+        }
+    }
+}
+
 impl From<tokio::task::JoinError> for WebError {
     fn from(e: tokio::task::JoinError) -> WebError {
         WebError::Internal(format!("blocking task: {e}"))
@@ -144,6 +183,7 @@ api_error_from!(
     IndexError,
     procedures::RequestError,
     ProcedureError,
+    FeedbackError,
     tokio::task::JoinError
 );
 

@@ -19,7 +19,7 @@ use std::time::Duration;
 pub use assets::STATIC_CACHE_CONTROL;
 pub use error::WebError;
 pub use query::SearchParams;
-pub use router::{CONTENT_SECURITY_POLICY, MAX_REQUEST_BODY_BYTES, router};
+pub use router::{CONTENT_SECURITY_POLICY, MAX_FORM_BODY_BYTES, MAX_REQUEST_BODY_BYTES, router};
 pub use state::{AppState, Site};
 
 use crate::config::ServerConfig;
@@ -39,9 +39,13 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let reloader = state.spawn_reloader(Duration::from_millis(config.index_poll_ms));
     tracing::info!(addr = %listener.local_addr()?, "serving");
-    let result = axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+    // The client's address reaches handlers for the feedback rate limits (never logged).
+    let result = axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await;
     reloader.abort();
     tracing::info!("stopped");
     result

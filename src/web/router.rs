@@ -6,7 +6,7 @@ use axum::Router;
 use axum::extract::{self, State};
 use axum::http::{HeaderName, HeaderValue, Request, Response, header};
 use axum::middleware::{self, Next};
-use axum::routing::get;
+use axum::routing::{get, post};
 use tower::ServiceBuilder;
 use tower_http::CompressionLevel;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -18,11 +18,18 @@ use tower_http::trace::TraceLayer;
 
 use super::api;
 use super::error::{panic_response, timeout_response};
-use super::pages::{self, article, demuc, document, feeds, home, procedures, resolve, search};
+use super::pages::{
+    self, article, demuc, document, feedback, feeds, home, procedures, resolve, search, staff,
+};
 use super::state::AppState;
 
-/// Largest request body accepted: the site only reads GET requests.
+/// Largest request body accepted outside the feedback forms: the rest of the site only reads
+/// GET requests.
 pub const MAX_REQUEST_BODY_BYTES: usize = 16 * 1024;
+
+/// Largest body of a feedback or staff form: 4,000 characters of Vietnamese, percent-encoded
+/// (up to 9 bytes each), with the other fields. Larger bodies are refused with 413.
+pub const MAX_FORM_BODY_BYTES: usize = 64 * 1024;
 
 /// Forbids inline script and every origin but ours.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
@@ -42,6 +49,27 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(api::openapi))
         .fallback(api::not_found);
 
+    // The forms that accept POST bodies, with their own body limit.
+    let forms = Router::new()
+        .route("/gop-y", get(feedback::form).post(feedback::submit))
+        .route("/theo-doi", get(feedback::track_form))
+        .route("/theo-doi/{code}", get(feedback::track))
+        .route("/hoi-dap", get(feedback::answers))
+        .route("/hoi-dap/{id}", get(feedback::answer))
+        .route("/quan-tri", get(staff::queue))
+        .route(
+            "/quan-tri/dang-nhap",
+            get(staff::login_form).post(staff::login),
+        )
+        .route("/quan-tri/dang-xuat", post(staff::logout))
+        .route("/quan-tri/muc/{code}", get(staff::item))
+        .route("/quan-tri/muc/{code}/{action}", post(staff::act))
+        .route("/quan-tri/nguoi-gui/{code}", get(staff::submitter))
+        .route("/quan-tri/thong-ke", get(staff::stats))
+        .route("/quan-tri/thong-ke.csv", get(staff::stats_csv))
+        .route("/quan-tri/nhat-ky", get(staff::audit))
+        .layer(RequestBodyLimitLayer::new(MAX_FORM_BODY_BYTES));
+
     let timeout = state.request_timeout();
     Router::new()
         .route("/", get(home::show))
@@ -59,11 +87,14 @@ pub fn router(state: AppState) -> Router {
         .route("/feed.atom", get(feeds::atom))
         .route("/static/{file}", get(pages::static_file))
         .nest("/api/v1", api)
+        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES))
+        .merge(forms)
         .fallback(pages::not_found)
         .with_state(state)
         // Innermost: the time limit, around the handlers.
         .layer(middleware::from_fn_with_state(timeout, time_limit))
-        // Outermost first: request id, tracing, security headers, compression, panics, body limit.
+        // Outermost first: request id, tracing, security headers, compression, panics (the body
+        // limits are per group of routes, above).
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(X_REQUEST_ID, MakeRequestUuid))
@@ -111,8 +142,7 @@ pub fn router(state: AppState) -> Router {
                 // gzip's fastest level: on the dev questions' results pages (48 KB of HTML) it is
                 // about 3x faster than the default level for 6.7 KB instead of 5.6 KB sent.
                 .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
-                .layer(CatchPanicLayer::custom(panic_response))
-                .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES)),
+                .layer(CatchPanicLayer::custom(panic_response)),
         )
 }
 

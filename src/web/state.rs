@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use arc_swap::ArcSwap;
 
 use crate::config::ServerConfig;
+use crate::feedback::Feedback;
 use crate::index::{self, Demuc, IndexError, LawIndex};
 use crate::procedures::{Lexicon, LiveLexicon, ProcedureIndex};
 use crate::search::Catalog;
@@ -56,6 +57,10 @@ struct Inner {
     site: ArcSwap<Site>,
     public_url: String,
     request_timeout: Duration,
+    /// Citizens' questions and feedback; `None` when the site serves the law only.
+    feedback: Option<Arc<Feedback>>,
+    /// Cookies carry `Secure`: the public origin is https.
+    secure_cookies: bool,
     /// The generation that last failed to open, so that it is reported once, not every poll.
     failed: Mutex<Option<PathBuf>>,
     /// The procedure search's colloquial lexicon, re-read when its file changes.
@@ -65,6 +70,15 @@ struct Inner {
 impl AppState {
     /// Opens the live generation under `root`.
     pub fn open(root: &Path, config: &ServerConfig) -> Result<AppState, IndexError> {
+        AppState::open_with(root, config, None)
+    }
+
+    /// [`AppState::open`] with the feedback service.
+    pub fn open_with(
+        root: &Path,
+        config: &ServerConfig,
+        feedback: Option<Arc<Feedback>>,
+    ) -> Result<AppState, IndexError> {
         let site = Site::open(root)?;
         Ok(AppState {
             inner: Arc::new(Inner {
@@ -72,6 +86,8 @@ impl AppState {
                 site: ArcSwap::from_pointee(site),
                 public_url: config.public_url(),
                 request_timeout: Duration::from_millis(config.request_timeout_ms),
+                feedback,
+                secure_cookies: config.public_url().starts_with("https://"),
                 failed: Mutex::new(None),
                 lexicon: LiveLexicon::new(config.lexicon.clone()),
             }),
@@ -91,6 +107,14 @@ impl AppState {
     /// The colloquial lexicon now (re-read first if its file changed).
     pub fn lexicon(&self) -> Arc<Lexicon> {
         self.inner.lexicon.get()
+    }
+
+    pub fn feedback(&self) -> Option<&Arc<Feedback>> {
+        self.inner.feedback.as_ref()
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.inner.secure_cookies
     }
 
     pub fn request_timeout(&self) -> Duration {

@@ -4,6 +4,11 @@
 
 mod browser;
 mod dev_eval;
+mod feedback_crash;
+mod feedback_routing;
+mod feedback_store;
+mod feedback_support;
+mod feedback_web;
 mod index_lifecycle;
 mod procedures;
 mod relevance;

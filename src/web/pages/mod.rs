@@ -5,11 +5,14 @@
 pub mod article;
 pub mod demuc;
 pub mod document;
+pub mod feedback;
 pub mod feeds;
+pub mod forms;
 pub mod home;
 pub mod procedures;
 pub mod resolve;
 pub mod search;
+pub mod staff;
 
 use std::time::Duration;
 

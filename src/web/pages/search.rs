@@ -8,7 +8,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::{Timing, blocking};
+use super::{Timing, blocking, feedback};
 use crate::analysis;
 use crate::model::{Document, Status};
 use crate::search::{
@@ -18,6 +18,7 @@ use crate::search::{
 use crate::web::pages::procedures;
 use crate::web::query::{Dim, Grouping, MAX_PAGE, SearchParams, q_param, sort_label};
 use crate::web::state::{AppState, Site};
+use crate::web::views::feedback::AnswerLink;
 use crate::web::views::search::{
     Choice, FacetGroup, FacetValue, GroupView, HitView, Link, NoResultHelp, Outcome, Pagination,
     ProcedureBlock, SearchView, page,
@@ -39,6 +40,7 @@ pub async fn show(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
             error: None,
             outcome: None,
             procedures: None,
+            answers: Vec::new(),
         })
         .into_response();
     };
@@ -52,6 +54,7 @@ pub async fn show(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
         let started = Instant::now();
         let results = search::search(&site.index, &request)?;
         let procedures = procedure_block(&site, &lexicon, &q)?;
+        let answers = answers(&state, &q);
         let engine = started.elapsed();
         let jump = jump_target(&site, &request, &results);
         if let Some(doc) = &jump
@@ -66,6 +69,7 @@ pub async fn show(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
             error: None,
             outcome: Some(outcome),
             procedures,
+            answers,
         })
         .into_response();
         let timing = Timing {
@@ -86,6 +90,23 @@ pub async fn show(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
     }
 }
 
+/// Published answers shown above the law's results.
+const ANSWERS_IN_SEARCH: usize = 3;
+
+/// The published answers matching `q` (none when the feedback service is off).
+fn answers(state: &AppState, q: &str) -> Vec<AnswerLink> {
+    let Some(fb) = state.feedback() else {
+        return Vec::new();
+    };
+    match fb.similar(q, ANSWERS_IN_SEARCH) {
+        Ok(found) => found.iter().map(|p| feedback::link_with(fb, p)).collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "answers not searched");
+            Vec::new()
+        }
+    }
+}
+
 /// The form again with the reason, as a 400.
 fn refused(q: String, message: String) -> Response {
     (
@@ -95,6 +116,7 @@ fn refused(q: String, message: String) -> Response {
             error: Some(message),
             outcome: None,
             procedures: None,
+            answers: Vec::new(),
         }),
     )
         .into_response()

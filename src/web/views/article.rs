@@ -21,6 +21,16 @@ pub struct ArticlePageView {
     pub highlighted: bool,
 }
 
+/// The question form with the subject prefilled: the article and its document's số hiệu.
+fn ask_url(title: &str, document: Option<&Document>) -> String {
+    let subject = match document.filter(|d| !d.so_hieu.is_empty()) {
+        Some(d) => format!("{title} ({})", d.so_hieu),
+        None => title.to_owned(),
+    };
+    let subject: String = form_urlencoded::byte_serialize(subject.as_bytes()).collect();
+    format!("/gop-y?loai=hoi-phap-luat&chu-de={subject}")
+}
+
 pub fn page(v: &ArticlePageView) -> Markup {
     let mut head = Head::new(v.title.clone());
     head.canonical = Some(v.canonical.clone());
@@ -46,6 +56,7 @@ pub fn page(v: &ArticlePageView) -> Markup {
                 }
                 @if let Some(url) = &v.in_document_url { p { a href=(url) { "Xem điều này trong toàn văn" } } }
             }
+            p { a href=(ask_url(&v.title, v.document.as_deref())) { "Hỏi về điều này" } }
         },
     )
 }

@@ -10,6 +10,9 @@ pub fn page(status: StatusCode, message: &str) -> Markup {
         StatusCode::NOT_FOUND => "Không tìm thấy trang",
         StatusCode::BAD_REQUEST => "Yêu cầu không hợp lệ",
         StatusCode::SERVICE_UNAVAILABLE => "Máy chủ đang bận",
+        StatusCode::FORBIDDEN => "Không được phép",
+        StatusCode::CONFLICT => "Không thực hiện được",
+        StatusCode::TOO_MANY_REQUESTS => "Quá nhiều yêu cầu",
         _ => "Đã có lỗi xảy ra",
     };
     let mut head = Head::new(title);

@@ -6,11 +6,13 @@ pub mod article;
 pub mod demuc;
 pub mod document;
 pub mod error;
+pub mod feedback;
 pub mod feeds;
 pub mod home;
 pub mod procedures;
 pub mod resolve;
 pub mod search;
+pub mod staff;
 
 use maud::{DOCTYPE, Markup, PreEscaped, Render, html};
 

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use maud::{Markup, html};
 
+use super::feedback::AnswerLink;
 use super::{Badge, Head, Spans, doc_url, layout, search_form};
 use crate::model::Document;
 use crate::search::{Fragment, Span};
@@ -14,6 +15,8 @@ pub struct SearchView {
     /// Why the request was refused, in Vietnamese (the page is a 400).
     pub error: Option<String>,
     pub outcome: Option<Outcome>,
+    /// Published answers to citizens' questions matching the query: the "Hỏi đáp" section.
+    pub answers: Vec<AnswerLink>,
     /// The best administrative procedures for the same question, shown in their own section.
     pub procedures: Option<ProcedureBlock>,
 }
@@ -124,6 +127,13 @@ pub fn page(v: &SearchView) -> Markup {
             (search_form(&v.q, "Tìm văn bản, điều luật", &[]))
             @if let Some(e) = &v.error { p.error role="alert" { (e) } }
             @if let Some(b) = &v.procedures { (super::procedures::search_section(&b.url, &b.hits, b.total)) }
+            @if !v.answers.is_empty() {
+                section.faq aria-labelledby="hoi-dap" {
+                    h2 #hoi-dap { "Hỏi đáp" }
+                    p { "Câu hỏi của người dân đã được trả lời. " a href={ "/hoi-dap?q=" (form_urlencoded::byte_serialize(v.q.as_bytes()).collect::<String>()) } { "Xem thêm trong Hỏi đáp" } }
+                    (super::feedback::answer_list(&v.answers))
+                }
+            }
             @if let Some(o) = &v.outcome { (outcome(o)) }
         },
     )
