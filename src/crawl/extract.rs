@@ -199,12 +199,11 @@ pub fn extract_page(html: &str) -> Result<Page, ExtractError> {
                         }
                     } else if is_block(name) {
                         break_line(section, &mut chapter, drafts.last_mut());
-                    } else if matches!(name, "td" | "th") {
-                        if let Some(d) = drafts.last_mut()
-                            && section == Section::Text
-                        {
-                            d.text.push(' ');
-                        }
+                    } else if matches!(name, "td" | "th")
+                        && section == Section::Text
+                        && let Some(d) = drafts.last_mut()
+                    {
+                        d.text.push(' ');
                     }
                 }
                 Node::Text(t) => {

@@ -168,7 +168,7 @@ pub fn fidelity(site: &SiteArchive, reference: &Path) -> std::io::Result<Fidelit
         if ref_text == a.text {
             report.same_text_exact += 1;
         }
-        if !(squash(&ref_text) == squash(&a.text)) {
+        if squash(&ref_text) != squash(&a.text) {
             *per_field.entry("text").or_default() += 1;
         }
         if opt(&r.label) == opt(&Some(a.label.clone()))

@@ -324,10 +324,10 @@ pub async fn run(opts: &CrawlOptions, progress: &dyn Progress) -> Result<CrawlSu
             &snapshot,
             &mut summary,
         )?;
-        if !matches!(outcome, PageOutcome::Failed(_)) {
-            if let Some(run) = state.run.as_mut() {
-                run.done.insert(id.clone());
-            }
+        if !matches!(outcome, PageOutcome::Failed(_))
+            && let Some(run) = state.run.as_mut()
+        {
+            run.done.insert(id.clone());
         }
         state.save(&opts.store_dir)?;
         progress.page(&url, &outcome);
