@@ -329,7 +329,14 @@ pub async fn run(opts: &CrawlOptions, progress: &dyn Progress) -> Result<CrawlSu
         {
             run.done.insert(id.clone());
         }
-        state.save(&opts.store_dir)?;
+        // Saved when the store changed; a page that did not change costs a 304 again if the
+        // crawl is killed before the next save, which is cheaper than writing the state each time.
+        if matches!(
+            outcome,
+            PageOutcome::Updated { .. } | PageOutcome::Gone { .. }
+        ) {
+            state.save(&opts.store_dir)?;
+        }
         progress.page(&url, &outcome);
     }
 

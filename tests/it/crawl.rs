@@ -368,21 +368,10 @@ async fn faulty_server(
                         ),
                     ),
                     "phapdien/BoPhapDien.html" => {
-                        let links: String = [
-                            "ok",
-                            "e500",
-                            "flaky",
-                            "slow",
-                            "truncated",
-                            "malformed",
-                            "huge",
-                            "loop",
-                            "secret",
-                            "gone",
-                        ]
-                        .iter()
-                        .map(|id| format!("<a href='{}'>x</a>", page(id)))
-                        .collect();
+                        let links: String = FAULTS
+                            .iter()
+                            .map(|id| format!("<a href='{}'>x</a>", page(id)))
+                            .collect();
                         respond("200 OK", "", &links)
                     }
                     "phapdien/demuc/ok.html" => respond("200 OK", "", &ok_page),
