@@ -38,6 +38,7 @@ pub struct Config {
     pub procedures_dir: Option<PathBuf>,
     pub server: ServerConfig,
     pub feedback: FeedbackConfig,
+    pub crawl: CrawlConfig,
 }
 
 /// Citizens' questions and feedback (`[feedback]`).
@@ -151,6 +152,50 @@ impl FeedbackConfig {
     }
 }
 
+/// The crawler's source and politeness (`[crawl]`). Defaults are the named defaults of
+/// `crawl::fetch`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct CrawlConfig {
+    /// Where the crawler keeps its records and state; `tracuu index` reads it beside `content/`.
+    pub store_dir: PathBuf,
+    /// The code of law's index page; đề mục pages are `demuc/<id>.html` beside it.
+    pub index_url: String,
+    /// Seed list (TSV, page id in the first column); the built-in list of the 2026-01 pages
+    /// when unset.
+    pub seed_file: Option<PathBuf>,
+    /// Where a site operator can reach us, sent in the User-Agent; `server.public_url` when unset.
+    pub contact_url: Option<String>,
+    pub per_host_concurrency: usize,
+    pub min_delay_ms: u64,
+    pub timeout_ms: u64,
+    pub retries: u32,
+    pub max_page_bytes: u64,
+    pub max_redirects: usize,
+    /// `tracuu serve` crawls (and reindexes when something changed) every this many minutes;
+    /// never when unset.
+    pub schedule_minutes: Option<u64>,
+}
+
+impl Default for CrawlConfig {
+    fn default() -> CrawlConfig {
+        use crate::crawl;
+        CrawlConfig {
+            store_dir: PathBuf::from("crawl"),
+            index_url: "https://phapdien.moj.gov.vn/TraCuuPhapDien/BoPhapDien.html".to_owned(),
+            seed_file: None,
+            contact_url: None,
+            per_host_concurrency: crawl::DEFAULT_PER_HOST_CONCURRENCY,
+            min_delay_ms: crawl::DEFAULT_MIN_DELAY.as_millis() as u64,
+            timeout_ms: crawl::DEFAULT_TIMEOUT.as_millis() as u64,
+            retries: crawl::DEFAULT_RETRIES,
+            max_page_bytes: crawl::DEFAULT_MAX_PAGE_BYTES,
+            max_redirects: crawl::DEFAULT_MAX_REDIRECTS,
+            schedule_minutes: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct ServerConfig {
@@ -177,6 +222,7 @@ impl Default for Config {
             procedures_dir: None,
             server: ServerConfig::default(),
             feedback: FeedbackConfig::default(),
+            crawl: CrawlConfig::default(),
         }
     }
 }
@@ -242,6 +288,10 @@ impl Config {
                 ..ServerConfig::default()
             },
             feedback: FeedbackConfig::for_test(&dir.join("feedback")),
+            crawl: CrawlConfig {
+                store_dir: dir.join("crawl"),
+                ..CrawlConfig::default()
+            },
         }
     }
 
@@ -279,6 +329,12 @@ impl Config {
         if let Some(v) = var("TRACUU_DATABASE_URL") {
             self.feedback.database_url = Some(v);
         }
+        if let Some(v) = var("TRACUU_CRAWL_STORE_DIR") {
+            self.crawl.store_dir = v.into();
+        }
+        if let Some(v) = var("TRACUU_CRAWL_INDEX_URL") {
+            self.crawl.index_url = v;
+        }
         Ok(())
     }
 
@@ -313,6 +369,48 @@ impl Config {
             }
         }
         self.feedback.validate()?;
+        let http = |key: &'static str, url: &str| {
+            let ok = (url.starts_with("http://") || url.starts_with("https://"))
+                && !url.contains(|c: char| c.is_whitespace() || matches!(c, '"' | '<' | '>'));
+            if ok {
+                Ok(())
+            } else {
+                Err(ConfigError::Invalid {
+                    key,
+                    message: format!("{url:?}: expected an http:// or https:// URL"),
+                })
+            }
+        };
+        http("crawl.index_url", &self.crawl.index_url)?;
+        if let Some(url) = &self.crawl.contact_url {
+            http("crawl.contact_url", url)?;
+        }
+        let positive = [
+            (
+                "crawl.per_host_concurrency",
+                self.crawl.per_host_concurrency as u64,
+            ),
+            ("crawl.timeout_ms", self.crawl.timeout_ms),
+            ("crawl.max_page_bytes", self.crawl.max_page_bytes),
+            (
+                "crawl.schedule_minutes",
+                self.crawl.schedule_minutes.unwrap_or(1),
+            ),
+        ];
+        for (key, value) in positive {
+            if value == 0 {
+                return Err(ConfigError::Invalid {
+                    key,
+                    message: "must be positive".to_owned(),
+                });
+            }
+        }
+        if self.crawl.per_host_concurrency > 16 {
+            return Err(ConfigError::Invalid {
+                key: "crawl.per_host_concurrency",
+                message: "at most 16: this is someone else's server".to_owned(),
+            });
+        }
         if self.index_dir.as_os_str().is_empty() {
             return Err(ConfigError::Invalid {
                 key: "index_dir",
@@ -363,6 +461,23 @@ mod tests {
         c.server.public_url = Some("ftp://x".into());
         let err = c.validate().unwrap_err().to_string();
         assert!(err.contains("server.public_url"), "{err}");
+    }
+
+    #[test]
+    fn crawl_section_is_validated_by_key() {
+        let c = Config::from_toml("[crawl]\nmin_delay_ms = 0\nschedule_minutes = 60").unwrap();
+        c.validate().unwrap();
+        assert_eq!(c.crawl.schedule_minutes, Some(60));
+        let err = Config::from_toml("[crawl]\ndelay = 1").unwrap_err();
+        assert!(err.contains("delay"), "{err}");
+        let mut c = Config::default();
+        c.crawl.index_url = "phapdien".into();
+        let err = c.validate().unwrap_err().to_string();
+        assert!(err.contains("crawl.index_url"), "{err}");
+        let mut c = Config::default();
+        c.crawl.per_host_concurrency = 0;
+        let err = c.validate().unwrap_err().to_string();
+        assert!(err.contains("crawl.per_host_concurrency"), "{err}");
     }
 
     #[test]

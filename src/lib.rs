@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod baseline;
 pub mod bench;
 pub mod config;
+pub mod crawl;
 pub mod eval;
 pub mod feedback;
 pub mod index;

@@ -14,6 +14,7 @@ use tracuu::feedback::{
     self, Feedback, MIN_PASSWORD_CHARS, Role, RoutingModel, Store, Units, hash_password,
     load_procedures,
 };
+use tracuu::crawl;
 use tracuu::index::{self, LawIndex};
 use tracuu::ingest::{self, Corpus, Report};
 use tracuu::search::{self, SearchRequest};
@@ -57,6 +58,59 @@ enum Command {
         /// Write the procedures' parse report (JSON) here.
         #[arg(long)]
         parse_report: Option<PathBuf>,
+        /// Leave the crawl store (crawl.store_dir) out.
+        #[arg(long)]
+        no_crawl: bool,
+    },
+    /// Crawl the code of law into the crawl store, then rebuild the index when anything changed.
+    /// Exits 1 when a page failed (each is listed with its reason).
+    Crawl {
+        /// The index page (default: crawl.index_url).
+        #[arg(long)]
+        index_url: Option<String>,
+        /// The crawl store (default: crawl.store_dir, crawl/).
+        #[arg(long)]
+        store: Option<PathBuf>,
+        /// Seed list, TSV with page ids in the first column (default: the built-in list).
+        #[arg(long)]
+        seed_file: Option<PathBuf>,
+        /// Minimum delay between requests to the host, overriding crawl.min_delay_ms.
+        #[arg(long)]
+        min_delay_ms: Option<u64>,
+        /// Requests in flight per host, overriding crawl.per_host_concurrency.
+        #[arg(long)]
+        concurrency: Option<usize>,
+        /// Update the store only; leave the index as it is.
+        #[arg(long)]
+        no_index: bool,
+        /// Write the summary as JSON here.
+        #[arg(long)]
+        summary: Option<PathBuf>,
+    },
+    /// Serve snapshot archives of the code of law's site over HTTP, as the live site would
+    /// (a local mirror for testing and measuring the crawler).
+    Mirror {
+        /// Archives (site-2026-01.tar.gz); a later one's files replace an earlier one's.
+        #[arg(long, required = true)]
+        site: Vec<PathBuf>,
+        #[arg(long, default_value = "127.0.0.1:8090")]
+        addr: String,
+    },
+    /// Compare the extraction of a site snapshot with a reference parse of the same pages.
+    CrawlFidelity {
+        #[arg(long)]
+        site: PathBuf,
+        #[arg(long)]
+        reference: PathBuf,
+        /// Write the report (figures and every kind of disagreement with examples) here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Exit 1 when the share of articles with the same id and text is below this.
+        #[arg(long)]
+        min_text: Option<f64>,
+        /// Exit 1 when the share of articles with the same metadata is below this.
+        #[arg(long)]
+        min_metadata: Option<f64>,
     },
     /// Serve the web portal (building the index from content/ first if there is none).
     Serve {
@@ -201,18 +255,56 @@ fn main() -> Result<()> {
             phapdien,
             procedures,
             parse_report,
+            no_crawl,
         } => {
             let content = (!no_content).then(|| content.unwrap_or(config.content_dir.clone()));
             let phapdien = phapdien.or(config.phapdien_dir.clone());
             let procedures = procedures.or(config.procedures_dir.clone());
+            let crawl = (!no_crawl).then_some(config.crawl.store_dir.as_path());
             cmd_index(
                 &config.index_dir,
                 content.as_deref(),
                 phapdien.as_deref(),
                 procedures.as_deref(),
                 parse_report.as_deref(),
+                crawl,
             )
         }
+        Command::Crawl {
+            index_url,
+            store,
+            seed_file,
+            min_delay_ms,
+            concurrency,
+            no_index,
+            summary,
+        } => {
+            if let Some(v) = index_url {
+                config.crawl.index_url = v;
+            }
+            if let Some(v) = store {
+                config.crawl.store_dir = v;
+            }
+            if let Some(v) = seed_file {
+                config.crawl.seed_file = Some(v);
+            }
+            if let Some(v) = min_delay_ms {
+                config.crawl.min_delay_ms = v;
+            }
+            if let Some(v) = concurrency {
+                config.crawl.per_host_concurrency = v;
+            }
+            config.validate()?;
+            cmd_crawl(&config, !no_index, summary.as_deref(), true)
+        }
+        Command::Mirror { site, addr } => cmd_mirror(&site, &addr),
+        Command::CrawlFidelity {
+            site,
+            reference,
+            out,
+            min_text,
+            min_metadata,
+        } => cmd_crawl_fidelity(&site, &reference, out.as_deref(), min_text, min_metadata),
         Command::Serve { addr } => {
             if let Some(addr) = addr {
                 config.server.addr = addr;
@@ -344,6 +436,7 @@ fn cmd_index(
     phapdien: Option<&Path>,
     procedures_dir: Option<&Path>,
     parse_report: Option<&Path>,
+    crawl: Option<&Path>,
 ) -> Result<()> {
     let started = Instant::now();
     let mut corpus = Corpus::new();
@@ -355,6 +448,15 @@ fn cmd_index(
         print_report(&format!("phapdien {}", dir.display()), &report);
         rejected += report.rejected.len();
         sources.push(format!("phapdien:{}", dir.display()));
+    }
+    // The crawl store, when a crawl has written one: newer than the parsed snapshot, so read
+    // after it (same ids are replaced), and before the curated content, which wins.
+    if let Some(dir) = crawl.filter(|d| d.join(ingest::CONTENT_DOCUMENTS_FILE).exists()) {
+        let mut report = Report::default();
+        ingest::load_content(dir, &mut corpus, &mut report)?;
+        print_report(&format!("crawl store {}", dir.display()), &report);
+        rejected += report.rejected.len();
+        sources.push(format!("crawl:{}", dir.display()));
     }
     if let Some(dir) = content {
         let mut report = Report::default();
@@ -422,11 +524,28 @@ fn cmd_serve(config: &Config) -> Result<()> {
                 config.phapdien_dir.as_deref(),
                 config.procedures_dir.as_deref(),
                 None,
+                Some(&config.crawl.store_dir),
             )?;
         }
         Err(e) => return Err(e).context("looking for the index"),
     }
     let addr: SocketAddr = config.server.addr.parse()?;
+    if let Some(minutes) = config.crawl.schedule_minutes {
+        // One thread, one crawl at a time; the store's lock also keeps out a `tracuu crawl` run
+        // by hand meanwhile. The server picks up the new generation by polling CURRENT.
+        let config = config.clone();
+        std::thread::Builder::new()
+            .name("crawl-schedule".to_owned())
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(Duration::from_secs(minutes * 60));
+                    tracing::info!("scheduled crawl starting");
+                    if let Err(e) = cmd_crawl(&config, true, None, false) {
+                        tracing::warn!(error = %format!("{e:#}"), "scheduled crawl failed");
+                    }
+                }
+            })?;
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -776,5 +895,215 @@ fn cmd_curate(phapdien: &Path, demuc: &[String], out: &Path) -> Result<()> {
         corpus.documents.len(),
         out.display()
     );
+    Ok(())
+}
+
+struct CrawlBar(ProgressBar);
+
+impl crawl::Progress for CrawlBar {
+    fn start(&self, pages: u64) {
+        self.0.set_length(pages);
+    }
+    fn page(&self, url: &str, outcome: &crawl::PageOutcome) {
+        if let crawl::PageOutcome::Failed(reason) = outcome {
+            self.0.println(format!("failed: {reason}"));
+        }
+        self.0
+            .set_message(url.rsplit('/').next().unwrap_or(url).to_owned());
+        self.0.inc(1);
+    }
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+/// Crawls into the store, then rebuilds the index from content/ and the store when the store
+/// changed (or a previous crawl's changes were never indexed).
+fn cmd_crawl(config: &Config, reindex: bool, summary_out: Option<&Path>, bar: bool) -> Result<()> {
+    let c = &config.crawl;
+    let seeds = match &c.seed_file {
+        Some(path) => crawl::parse_seeds(
+            &std::fs::read_to_string(path)
+                .with_context(|| format!("reading the seed list {}", path.display()))?,
+        ),
+        None => crawl::parse_seeds(crawl::DEFAULT_SEEDS_TSV),
+    };
+    let contact = c
+        .contact_url
+        .clone()
+        .unwrap_or_else(|| config.server.public_url());
+    let opts = crawl::CrawlOptions {
+        store_dir: c.store_dir.clone(),
+        index_url: c.index_url.clone(),
+        seeds,
+        policy: crawl::policy_from(
+            &contact,
+            c.per_host_concurrency,
+            Duration::from_millis(c.min_delay_ms),
+            Duration::from_millis(c.timeout_ms),
+            c.retries,
+            c.max_page_bytes,
+            c.max_redirects,
+        ),
+        today: tracuu::model::Date::today(),
+    };
+    let progress = ProgressBar::new(0).with_style(
+        ProgressStyle::with_template(
+            "{spinner} crawling [{bar:40}] {pos}/{len} pages ({eta}) {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    if !bar {
+        progress.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let summary = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?
+        .block_on(crawl::run(&opts, &CrawlBar(progress)))
+        .with_context(|| format!("crawling {}", c.index_url))?;
+    eprintln!(
+        "crawled {} pages in {:.1} s{}: {} fetched, {} not modified, {} unchanged, {} gone; articles: {} new, {} changed, {} removed, {} in the store{}; {} failed",
+        summary.pages,
+        summary.took_ms as f64 / 1000.0,
+        if summary.resumed_done > 0 {
+            format!(" (resumed: {} done before)", summary.resumed_done)
+        } else {
+            String::new()
+        },
+        summary.fetched,
+        summary.not_modified,
+        summary.unchanged,
+        summary.pages_gone,
+        summary.articles_new,
+        summary.articles_changed,
+        summary.articles_removed,
+        summary.articles_total,
+        if summary.articles_skipped.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " ({} without title, text or citation, not stored)",
+                summary.articles_skipped.len()
+            )
+        },
+        summary.failed.len(),
+    );
+    for (url, reason) in &summary.failed {
+        eprintln!("  failed: {url}: {reason}");
+    }
+    let mut index_ms = None;
+    if reindex && summary.index_pending {
+        let started = Instant::now();
+        cmd_index(
+            &config.index_dir,
+            Some(config.content_dir.as_path())
+                .filter(|d| d.join(ingest::CONTENT_DOCUMENTS_FILE).exists()),
+            config.phapdien_dir.as_deref(),
+            config.procedures_dir.as_deref(),
+            None,
+            Some(&c.store_dir),
+        )?;
+        crawl::mark_indexed(&c.store_dir)?;
+        index_ms = Some(started.elapsed().as_millis() as u64);
+    } else if reindex {
+        eprintln!("nothing changed: the index stays as it is");
+    }
+    if let Some(path) = summary_out {
+        let json = serde_json::json!({
+            "pages": summary.pages,
+            "resumed_done": summary.resumed_done,
+            "fetched": summary.fetched,
+            "not_modified": summary.not_modified,
+            "unchanged": summary.unchanged,
+            "pages_gone": summary.pages_gone,
+            "articles_new": summary.articles_new,
+            "articles_changed": summary.articles_changed,
+            "articles_removed": summary.articles_removed,
+            "articles_total": summary.articles_total,
+            "articles_skipped": summary.articles_skipped,
+            "failed": summary.failed,
+            "crawl_ms": summary.took_ms,
+            "index_ms": index_ms,
+        });
+        std::fs::write(path, serde_json::to_vec_pretty(&json)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    if !summary.failed.is_empty() {
+        bail!(
+            "{} page(s) failed (listed above); their previous records were kept",
+            summary.failed.len()
+        );
+    }
+    Ok(())
+}
+
+fn cmd_mirror(sites: &[PathBuf], addr: &str) -> Result<()> {
+    let mut archive = crawl::SiteArchive::default();
+    for path in sites {
+        archive.overlay(
+            crawl::SiteArchive::open(path)
+                .with_context(|| format!("reading {}", path.display()))?,
+        );
+    }
+    eprintln!("mirror: {} files", archive.files.len());
+    let addr: SocketAddr = addr.parse().with_context(|| format!("--addr {addr:?}"))?;
+    let site = std::sync::Arc::new(arc_swap::ArcSwap::from_pointee(
+        tracuu::web::MirrorSite::new(archive),
+    ));
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(tracuu::web::serve_mirror(site, addr))
+        .with_context(|| format!("serving the mirror on {addr}"))
+}
+
+fn cmd_crawl_fidelity(
+    site: &Path,
+    reference: &Path,
+    out: Option<&Path>,
+    min_text: Option<f64>,
+    min_metadata: Option<f64>,
+) -> Result<()> {
+    let archive =
+        crawl::SiteArchive::open(site).with_context(|| format!("reading {}", site.display()))?;
+    let report = crawl::fidelity(&archive, reference)
+        .with_context(|| format!("reading {}", reference.display()))?;
+    println!(
+        "{} pages ({} failed), {} articles extracted, {} in the reference: same id {}, same text modulo whitespace {} ({:.4}), byte for byte {}, same metadata {} ({:.4}), same label and title {}, same chapter {}, same related {}, missing {}, extra {}",
+        report.pages,
+        report.pages_failed.len(),
+        report.extracted_articles,
+        report.reference_articles,
+        report.same_id,
+        report.same_text,
+        report.same_text_ratio,
+        report.same_text_exact,
+        report.same_metadata,
+        report.same_metadata_ratio,
+        report.same_label_title,
+        report.same_chapter,
+        report.same_related,
+        report.missing_ids.len(),
+        report.extra_ids.len(),
+    );
+    println!("disagreements by field: {:?}", report.field_disagreements);
+    if let Some(path) = out {
+        std::fs::write(path, serde_json::to_vec_pretty(&report)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    if let Some(min) = min_text
+        && report.same_text_ratio < min
+    {
+        bail!("same text {:.4} is below {min}", report.same_text_ratio);
+    }
+    if let Some(min) = min_metadata
+        && report.same_metadata_ratio < min
+    {
+        bail!(
+            "same metadata {:.4} is below {min}",
+            report.same_metadata_ratio
+        );
+    }
     Ok(())
 }

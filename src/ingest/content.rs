@@ -70,8 +70,21 @@ pub fn load_content(
             if article.id.trim().is_empty() {
                 return report.reject(&path, line_no, "id", "empty");
             }
-            if article.title.trim().is_empty() && article.text.trim().is_empty() {
-                return report.reject(&path, line_no, "text", "article has neither title nor text");
+            // As in the parsed code: an article published with only its label and citation
+            // is kept, so that the label and the link to the source still answer a lookup.
+            if article.title.trim().is_empty()
+                && article.text.trim().is_empty()
+                && article
+                    .citation
+                    .as_deref()
+                    .is_none_or(|c| c.trim().is_empty())
+            {
+                return report.reject(
+                    &path,
+                    line_no,
+                    "text",
+                    "article has neither title, text nor citation",
+                );
             }
             if !corpus.documents.contains_key(&article.doc_key) {
                 return report.reject(

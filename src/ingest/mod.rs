@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use crate::model::{Article, Document};
 
 pub use content::{CONTENT_ARTICLES_DIR, CONTENT_DOCUMENTS_FILE, load_content, write_content};
+pub(crate) use phapdien::document_key;
 pub use phapdien::load_phapdien;
 
 #[derive(Debug, thiserror::Error)]

@@ -7,6 +7,7 @@
 mod api;
 mod assets;
 mod error;
+mod mirror;
 mod pages;
 mod query;
 mod router;
@@ -18,6 +19,7 @@ use std::time::Duration;
 
 pub use assets::STATIC_CACHE_CONTROL;
 pub use error::WebError;
+pub use mirror::{MirrorHandle, MirrorSite, mirror_router, serve_mirror};
 pub use query::SearchParams;
 pub use router::{CONTENT_SECURITY_POLICY, MAX_FORM_BODY_BYTES, MAX_REQUEST_BODY_BYTES, router};
 pub use state::{AppState, Site};
