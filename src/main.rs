@@ -10,11 +10,11 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use tracuu::config::Config;
+use tracuu::crawl;
 use tracuu::feedback::{
     self, Feedback, MIN_PASSWORD_CHARS, Role, RoutingModel, Store, Units, hash_password,
     load_procedures,
 };
-use tracuu::crawl;
 use tracuu::index::{self, LawIndex};
 use tracuu::ingest::{self, Corpus, Report};
 use tracuu::search::{self, SearchRequest};

@@ -368,12 +368,15 @@ impl Walk<'_> {
         let results = wait_left(&c, "/").await;
         assert!(results.starts_with("/tim-kiem?q="), "{results}");
         assert!(text_of(&c, "h1").await.contains("kết hôn"));
-        let hits = c.find_all(Locator::Css("ol.hits > li")).await.unwrap();
+        let hits = c
+            .find_all(Locator::Css("section.results ol.hits > li"))
+            .await
+            .unwrap();
         assert_eq!(hits.len(), 10, "ten results on the first page");
         self.record("search").await;
 
         // The first result: its document, with the query marked.
-        click(&c, "ol.hits > li h3 a").await;
+        click(&c, "section.results ol.hits > li h3 a").await;
         let document = wait_left(&c, &results).await;
         assert!(document.starts_with("/van-ban/"), "{document}");
         assert!(!c.find_all(Locator::Css("mark")).await.unwrap().is_empty());

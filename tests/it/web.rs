@@ -509,7 +509,8 @@ async fn unknown_pages_and_internal_errors_are_calm() {
 
 #[tokio::test]
 async fn a_request_out_of_time_gets_the_vietnamese_page_or_json() {
-    // A zero limit: every handler that waits on the blocking pool runs out of time.
+    // A zero limit lets nothing through (a search on the starter index can answer within any
+    // positive limit a test could afford).
     let impatient = AppState::open(
         content_index_dir(),
         &ServerConfig {
@@ -537,8 +538,6 @@ async fn a_request_out_of_time_gets_the_vietnamese_page_or_json() {
     let v = json(&r);
     assert_eq!(v["error"]["code"], "timeout");
     assert!(v["error"]["message"].as_str().unwrap().contains("thử lại"));
-    // With the default limit the same request is answered.
-    expect_status(&get(&uri).await, StatusCode::OK, &uri);
 }
 
 // ---------------------------------------------------------------- static, feeds
