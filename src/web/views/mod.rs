@@ -81,6 +81,9 @@ pub fn layout(head: &Head, main: Markup) -> Markup {
                             ul {
                                 li { a href="/tim-kiem" { "Tìm kiếm" } }
                                 li { a href="/de-muc" { "Đề mục" } }
+                                li { a href="/thu-tuc" { "Thủ tục" } }
+                                li { a href="/hoi-dap" { "Hỏi đáp" } }
+                                li { a href="/gop-y" { "Gửi câu hỏi" } }
                             }
                         }
                         @if let Some(q) = &head.header_search {
