@@ -111,7 +111,8 @@ pub struct LawIndex {
 /// The string fast fields whose values [`LawIndex::column_value`] resolves from memory: the
 /// ones a result window groups and counts by. Resolving an ordinal through the column's own
 /// dictionary decodes an sstable block each time, which cost a results page most of its time.
-/// (Not the article id: 75k values, and only evaluation reads it.)
+/// (Not the article id: 75k values, and only evaluation reads it.) Index with the `COLUMN_*`
+/// constants.
 pub const NAMED_COLUMNS: [&str; 5] = [
     schema::DOC_KEY,
     schema::DOC_TYPE,
@@ -119,6 +120,11 @@ pub const NAMED_COLUMNS: [&str; 5] = [
     schema::DEMUC,
     schema::STATUS,
 ];
+pub const COLUMN_DOC_KEY: usize = 0;
+pub const COLUMN_DOC_TYPE: usize = 1;
+pub const COLUMN_ISSUER: usize = 2;
+pub const COLUMN_DEMUC: usize = 3;
+pub const COLUMN_STATUS: usize = 4;
 
 /// Every value of each [`NAMED_COLUMNS`] column of each segment, in ordinal order.
 fn column_values(reader: &IndexReader) -> Result<Vec<Vec<Vec<String>>>, IndexError> {

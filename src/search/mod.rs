@@ -19,7 +19,10 @@ use std::time::Instant;
 use tantivy::collector::TopDocs;
 use tantivy::{DocAddress, Searcher};
 
-use crate::index::{IndexError, LawIndex, NAMED_COLUMNS, schema_field_names as names};
+use crate::index::{
+    COLUMN_DEMUC, COLUMN_DOC_KEY, COLUMN_DOC_TYPE, COLUMN_ISSUER, COLUMN_STATUS, IndexError,
+    LawIndex, NAMED_COLUMNS, schema_field_names as names,
+};
 use crate::model::{Article, Document};
 
 pub use catalog::{Catalog, MAX_RESOLVE_CHARS, MAX_SUGGEST_CHARS, MAX_SUGGESTIONS, Resolution};
@@ -100,10 +103,10 @@ pub struct SearchResults {
 }
 
 /// Per-hit values read from fast fields, for grouping, sorting and facets.
-struct WindowEntry {
+struct WindowEntry<'a> {
     score: f32,
     addr: DocAddress,
-    doc_key: String,
+    doc_key: &'a str,
     issued_days: Option<i64>,
 }
 
@@ -146,12 +149,12 @@ pub fn search(index: &LawIndex, request: &SearchRequest) -> Result<SearchResults
         }
         results.window = Some(window.len());
         if request.group_by_document {
-            let mut order: Vec<String> = Vec::new();
+            let mut order: Vec<&str> = Vec::new();
             let mut members: HashMap<&str, Vec<&WindowEntry>> = HashMap::new();
             for e in &window {
-                let list = members.entry(e.doc_key.as_str()).or_default();
+                let list = members.entry(e.doc_key).or_default();
                 if list.is_empty() {
-                    order.push(e.doc_key.clone());
+                    order.push(e.doc_key);
                 }
                 list.push(e);
             }
@@ -161,7 +164,7 @@ pub fn search(index: &LawIndex, request: &SearchRequest) -> Result<SearchResults
                 .skip(request.offset())
                 .take(request.page_size())
             {
-                let list = &members[key.as_str()];
+                let list = &members[key];
                 let mut hits = Vec::new();
                 for e in list.iter().take(HITS_PER_GROUP) {
                     hits.push(hit(
@@ -174,7 +177,7 @@ pub fn search(index: &LawIndex, request: &SearchRequest) -> Result<SearchResults
                     )?);
                 }
                 results.groups.push(DocumentGroup {
-                    doc_key: key.clone(),
+                    doc_key: (*key).to_owned(),
                     document: index.document(key).cloned(),
                     best_score: list.first().map_or(0.0, |e| e.score),
                     matched_articles: list.len(),
@@ -401,22 +404,14 @@ impl Ordinals {
     }
 }
 
-/// Position of `name` in [`NAMED_COLUMNS`].
-fn named(name: &str) -> usize {
-    NAMED_COLUMNS
-        .iter()
-        .position(|n| *n == name)
-        .expect("a named column")
-}
-
-fn window_entries(
-    index: &LawIndex,
+fn window_entries<'a>(
+    index: &'a LawIndex,
     searcher: &Searcher,
     top: Vec<(f32, DocAddress)>,
-) -> Result<Vec<WindowEntry>, SearchError> {
+) -> Result<Vec<WindowEntry<'a>>, SearchError> {
     let mut days: HashMap<u32, Option<tantivy::columnar::Column<i64>>> = HashMap::new();
     let mut ordinals = Ordinals::default();
-    let doc_key = named(names::DOC_KEY);
+    let doc_key = COLUMN_DOC_KEY;
     let mut out = Vec::with_capacity(top.len());
     for (score, addr) in top {
         let days = days.entry(addr.segment_ord).or_insert_with(|| {
@@ -432,7 +427,7 @@ fn window_entries(
         out.push(WindowEntry {
             score,
             addr,
-            doc_key: key.to_owned(),
+            doc_key: key,
             issued_days: days.as_ref().and_then(|c| c.first(addr.doc_id)),
         });
     }
@@ -444,7 +439,7 @@ fn facets(
     searcher: &Searcher,
     window: &[WindowEntry],
 ) -> Result<Facets, SearchError> {
-    let dims = [names::DOC_TYPE, names::ISSUER, names::DEMUC, names::STATUS].map(named);
+    let dims = [COLUMN_DOC_TYPE, COLUMN_ISSUER, COLUMN_DEMUC, COLUMN_STATUS];
     let mut counts: [HashMap<&str, usize>; 4] = Default::default();
     let mut years: HashMap<u64, usize> = HashMap::new();
     let mut year_columns: HashMap<u32, Option<tantivy::columnar::Column<u64>>> = HashMap::new();
