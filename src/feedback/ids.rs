@@ -61,9 +61,25 @@ pub fn token(bytes: usize) -> String {
         .collect()
 }
 
-/// A row id that sorts by time: 13 hex digits of milliseconds, then 16 random hex digits.
+/// A row id that sorts in the order this process made them: 13 hex digits of milliseconds (never
+/// behind the previous id's), 6 of a sequence within that millisecond, then 16 random hex digits
+/// (unique across processes). Events and audit lines are read back `ORDER BY id`, and several
+/// are written within one millisecond.
 pub fn row_id(now_ms: i64) -> String {
-    format!("{:013x}{}", now_ms.max(0), token(8))
+    static LAST: std::sync::Mutex<(i64, u32)> = std::sync::Mutex::new((0, 0));
+    let (ms, seq) = {
+        let mut last = LAST
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let ms = now_ms.max(last.0);
+        *last = if ms == last.0 {
+            (ms, last.1.wrapping_add(1))
+        } else {
+            (ms, 0)
+        };
+        *last
+    };
+    format!("{ms:013x}{:06x}{}", seq & 0xff_ffff, token(8))
 }
 
 /// Milliseconds since the Unix epoch.
@@ -107,6 +123,8 @@ mod tests {
     #[test]
     fn row_ids_sort_by_time() {
         assert!(row_id(1_000) < row_id(1_001));
+        let same_ms: Vec<String> = (0..100).map(|_| row_id(1_700_000_000_000)).collect();
+        assert!(same_ms.windows(2).all(|w| w[0] < w[1]));
         assert!(row_id(999_999_999_999) < row_id(1_700_000_000_000));
         assert_eq!(token(16).len(), 32);
     }
