@@ -36,6 +36,8 @@ const W_PHRASE: f32 = 2.0;
 /// The whole (short) query is the article's title, or a phrase of it ("đăng ký thường trú"):
 /// shared among the title pairs the query spells.
 const W_TITLE_PHRASE: f32 = 3.0;
+/// Longest query read as a keyword phrase: matched in the text by its pairs only.
+const MAX_KEYWORD_SYLLABLES: usize = 3;
 /// Longest query whose whole text is also tried as a title phrase.
 const MAX_TITLE_PHRASE_SYLLABLES: usize = 8;
 /// "X là gì": the definitions article ("Giải thích từ ngữ") of the text that defines X.
@@ -47,6 +49,11 @@ const W_DURATION: f32 = 1.0;
 /// Measured on the dev questions: 32 terms p50 1.45 ms, 16 terms 0.61 ms, at the same R@10
 /// after the rerank (0.854 held out).
 const MAX_SCORED_TERMS: usize = 16;
+/// An exact (as typed) syllable is scored only where folding merges words ("dan": dân, đan,
+/// dẫn). When at least this share of the articles with the folded syllable have the very
+/// spelling typed ("nhiem": nhiệm), the exact term repeats the folded term's score at the cost
+/// of two more posting lists.
+const EXACT_REDUNDANT_SHARE: f32 = 0.9;
 /// A document number the person typed puts its document first, whatever the other words say.
 const W_DOC_NUMBER: f32 = 1000.0;
 
@@ -156,20 +163,42 @@ fn free_text(
     let fields = &index.fields;
     let mut terms: Vec<(Term, f32)> = Vec::new();
     // Common terms are dropped unless nothing else is left: they barely move the ranking and
-    // their long posting lists are most of a query's cost.
-    let all_common = tree.syllables.iter().all(|s| index.is_common(&s.folded));
+    // their long posting lists are most of a query's cost. An uncommon pair of common syllables
+    // ("bàn giao": "bàn" and "giao" are each in over 5% of the articles) is something left: it
+    // says what the two syllables would, in a list thirty times shorter.
+    let bigrams = analysis::bigrams(&tree.syllables);
+    let all_common = tree.syllables.iter().all(|s| index.is_common(&s.folded))
+        && bigrams.iter().all(|(_, _, b)| index.is_common(b));
     let keep = |t: &str| all_common || !index.is_common(t);
+    // A keyword query of a few syllables is a phrase ("trường hợp", "đăng ký kết hôn"): in the
+    // text it is matched by its pairs, not syllable by syllable (an article with "trường" in
+    // one sentence and "hợp" in another is not about it, and those two lists each hold half the
+    // articles). Titles still match syllable by syllable.
+    let keyword_phrase = (2..=MAX_KEYWORD_SYLLABLES).contains(&tree.syllables.len())
+        && bigrams.len() + 1 == tree.syllables.len()
+        && bigrams
+            .iter()
+            .all(|(_, _, b)| stats.doc_freq(&Term::from_field_text(fields.text_bigram, b)) > 0);
     let mut seen = HashSet::new();
     for s in &tree.syllables {
         if !seen.insert(s.exact.as_str()) || !keep(&s.folded) {
             continue;
         }
+        let text_fold = Term::from_field_text(fields.text_fold, &s.folded);
         terms.push((Term::from_field_text(fields.title_fold, &s.folded), W_TITLE));
-        terms.push((Term::from_field_text(fields.text_fold, &s.folded), W_TEXT));
         terms.push((Term::from_field_text(fields.context, &s.folded), W_CONTEXT));
         if tree.has_diacritics && s.exact != s.folded {
-            terms.push((Term::from_field_text(fields.title, &s.exact), W_TITLE_EXACT));
-            terms.push((Term::from_field_text(fields.text, &s.exact), W_TEXT_EXACT));
+            let text_exact = Term::from_field_text(fields.text, &s.exact);
+            let folded_df = stats.doc_freq(&text_fold);
+            if (stats.doc_freq(&text_exact) as f32) < EXACT_REDUNDANT_SHARE * folded_df as f32 {
+                terms.push((Term::from_field_text(fields.title, &s.exact), W_TITLE_EXACT));
+                if !keyword_phrase {
+                    terms.push((text_exact, W_TEXT_EXACT));
+                }
+            }
+        }
+        if !keyword_phrase {
+            terms.push((text_fold, W_TEXT));
         }
     }
     // The whole (short) query as a phrase of the title, scored through the title's pairs:
@@ -200,7 +229,7 @@ fn free_text(
         }
     }
     let mut seen = HashSet::new();
-    for (_, _, bigram) in analysis::bigrams(&tree.syllables) {
+    for (_, _, bigram) in bigrams {
         if keep(&bigram) && seen.insert(bigram.clone()) {
             terms.push((
                 Term::from_field_text(fields.title_bigram, &bigram),
@@ -213,9 +242,27 @@ fn free_text(
         }
     }
     for word in &tree.words {
-        terms.push((Term::from_field_text(fields.words, word), W_WORDS));
+        let term = Term::from_field_text(fields.words, word);
+        if !redundant_word(stats, fields, &term, word) {
+            terms.push((term, W_WORDS));
+        }
     }
     select_terms(stats, terms, out);
+}
+
+/// True when a dictionary word (`word`, syllables joined by `_`) adds nothing to its folded
+/// syllable or syllable pair: nearly every article with those has the word as spelt
+/// ([`EXACT_REDUNDANT_SHARE`]), so scoring it again would only cost a posting list. Words of
+/// three syllables and more are kept.
+fn redundant_word(stats: &mut TermStats, fields: &Fields, term: &Term, word: &str) -> bool {
+    let folded = analysis::fold(word).replace('_', " ");
+    let equivalent = match word.matches('_').count() {
+        0 => Term::from_field_text(fields.text_fold, &folded),
+        1 => Term::from_field_text(fields.text_bigram, &folded),
+        _ => return false,
+    };
+    let equivalent_df = stats.doc_freq(&equivalent);
+    equivalent_df > 0 && stats.doc_freq(term) as f32 >= EXACT_REDUNDANT_SHARE * equivalent_df as f32
 }
 
 /// Keeps the [`MAX_SCORED_TERMS`] terms that can contribute most (weight × IDF) and drops terms

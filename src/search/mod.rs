@@ -277,7 +277,7 @@ pub fn candidate_features(
 ) -> Result<Candidates, SearchError> {
     let searcher = index.reader.searcher();
     let (top, terms) = first_stage(index, &searcher, request, RERANK_DEPTH)?;
-    let ids = ids_of(&searcher, &top)?;
+    let ids = ids_of(index, &top);
     let features = match &terms {
         Some(terms) => rerank::features(&searcher, &index.fields, terms, &top)?,
         None => vec![[0.0; NUM_FEATURES]; ids.len()],
@@ -297,25 +297,13 @@ pub fn search_ids(
 ) -> Result<Vec<String>, SearchError> {
     let searcher = index.reader.searcher();
     let top = ranked(index, &searcher, request, limit)?;
-    ids_of(&searcher, &top)
+    Ok(ids_of(index, &top))
 }
 
-fn ids_of(searcher: &Searcher, top: &[(f32, DocAddress)]) -> Result<Vec<String>, SearchError> {
-    let mut ids = Vec::with_capacity(top.len());
-    let mut columns = HashMap::new();
-    for &(_, addr) in top {
-        let column = match columns.entry(addr.segment_ord) {
-            std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
-            std::collections::hash_map::Entry::Vacant(v) => v.insert(
-                searcher
-                    .segment_reader(addr.segment_ord)
-                    .fast_fields()
-                    .str(names::ID)?,
-            ),
-        };
-        ids.push(first_str(column.as_ref(), addr.doc_id)?);
-    }
-    Ok(ids)
+fn ids_of(index: &LawIndex, top: &[(f32, DocAddress)]) -> Vec<String> {
+    top.iter()
+        .map(|&(_, addr)| index.article_id(addr.segment_ord, addr.doc_id).to_owned())
+        .collect()
 }
 
 /// Ids of the best `limit` articles for the text `query` as typed; none for an invalid query.
@@ -358,21 +346,6 @@ fn hit(
         title,
         fragments,
     })
-}
-
-fn first_str(
-    column: Option<&tantivy::columnar::StrColumn>,
-    doc: u32,
-) -> Result<String, SearchError> {
-    let mut out = String::new();
-    if let Some(column) = column
-        && let Some(ord) = column.term_ords(doc).next()
-    {
-        column
-            .ord_to_str(ord, &mut out)
-            .map_err(|e| SearchError::Tantivy(e.into()))?;
-    }
-    Ok(out)
 }
 
 /// The first ordinal of each doc in the [`NAMED_COLUMNS`] columns, their columns opened once
