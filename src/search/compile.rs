@@ -79,18 +79,65 @@ fn phrase_or_term(field: Field, syllables: &[Syllable], exact: bool) -> Box<dyn 
     ))
 }
 
-/// "In the title or the text" for a phrase, folded.
-fn phrase_anywhere(fields: &Fields, syllables: &[Syllable]) -> Box<dyn Query> {
+/// "In the title or the text" for a phrase, folded; with `exact_boost`, an article whose text
+/// has the phrase's syllables as typed (with their diacritics) scores higher.
+fn phrase_anywhere(fields: &Fields, syllables: &[Syllable], exact_boost: bool) -> Box<dyn Query> {
+    let mut text = text_phrase(fields, syllables);
+    let marked: Vec<&Syllable> = syllables.iter().filter(|s| s.exact != s.folded).collect();
+    if exact_boost && !marked.is_empty() {
+        // Term scorers nested under the text phrase, so they are only sought in the articles
+        // it found. (The phrase as typed, matched on the exact syllables' positions, cost as
+        // much as the rest of the query.)
+        let weight = W_PHRASE / marked.len() as f32;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text)];
+        for s in marked {
+            let term = TermQuery::new(
+                Term::from_field_text(fields.text, &s.exact),
+                IndexRecordOption::WithFreqs,
+            );
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(term), weight)),
+            ));
+        }
+        text = Box::new(BooleanQuery::new(clauses));
+    }
     Box::new(BooleanQuery::new(vec![
         (
             Occur::Should,
             phrase_or_term(fields.title_fold, syllables, false),
         ),
-        (
-            Occur::Should,
-            phrase_or_term(fields.text_fold, syllables, false),
-        ),
+        (Occur::Should, text),
     ]))
+}
+
+/// A phrase of the articles' text, folded, matched on the positions of its pairs: a pair's
+/// posting list is short (a few hundred articles for "bàn giao" where "bàn" and "giao" have
+/// tens of thousands each) and holds few positions per article. Pairs are indexed within a
+/// clause, so the phrase matches within one ("bàn giao, tiếp nhận" does not hold the phrase
+/// "giao tiếp"); a phrase typed with punctuation inside matches each of its clauses.
+fn text_phrase(fields: &Fields, syllables: &[Syllable]) -> Box<dyn Query> {
+    let mut clauses: Vec<Box<dyn Query>> = Vec::new();
+    for clause in syllables.chunk_by(|a, b| a.clause == b.clause) {
+        let pairs: Vec<Term> = analysis::bigrams(clause)
+            .into_iter()
+            .map(|(_, _, pair)| Term::from_field_text(fields.text_bigram, &pair))
+            .collect();
+        clauses.push(match pairs.len() {
+            0 => phrase_or_term(fields.text_fold, clause, false),
+            1 => Box::new(TermQuery::new(
+                pairs[0].clone(),
+                IndexRecordOption::WithFreqs,
+            )),
+            _ => Box::new(PhraseQuery::new(pairs)),
+        });
+    }
+    if clauses.len() == 1 {
+        return clauses.remove(0);
+    }
+    Box::new(BooleanQuery::new(
+        clauses.into_iter().map(|q| (Occur::Must, q)).collect(),
+    ))
 }
 
 pub fn compile(index: &LawIndex, stats: &mut TermStats, request: &SearchRequest) -> Box<dyn Query> {
@@ -101,19 +148,13 @@ pub fn compile(index: &LawIndex, stats: &mut TermStats, request: &SearchRequest)
 
     let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for phrase in &tree.phrases {
-        must.push((Occur::Must, phrase_anywhere(fields, phrase)));
-        if tree.has_diacritics {
-            should.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(
-                    phrase_or_term(fields.text, phrase, true),
-                    W_PHRASE,
-                )),
-            ));
-        }
+        must.push((
+            Occur::Must,
+            phrase_anywhere(fields, phrase, tree.has_diacritics),
+        ));
     }
     for excluded in &tree.excluded {
-        must.push((Occur::MustNot, phrase_anywhere(fields, excluded)));
+        must.push((Occur::MustNot, phrase_anywhere(fields, excluded, false)));
     }
     let numbers = number_query(fields, tree);
     if let Some(numbers) = numbers {

@@ -7,7 +7,7 @@ use tracuu::ingest::Corpus;
 use tracuu::model::{Article, Document, Provenance, Status};
 use tracuu::search::{self, Filters, SearchRequest, Sort};
 
-use crate::support::content_index;
+use crate::support::{content_index, load_content};
 
 fn run(request: SearchRequest) -> search::SearchResults {
     search::search(content_index(), &request).expect("search runs")
@@ -59,6 +59,42 @@ fn quoted_phrase_is_required_and_exclusion_forbidden() {
         let t = folded_text(h);
         assert!(t.contains("tai san chung"), "{}", h.article.label);
         assert!(!t.contains("thoi ky hon nhan"), "{}", h.article.label);
+    }
+}
+
+/// A quoted phrase finds exactly the articles whose title holds it, or whose text holds it
+/// within one clause (text phrases are matched on the positions of their syllable pairs, and
+/// pairs stop at punctuation): the engine's answer against a scan of every starter article.
+#[test]
+fn quoted_phrase_finds_exactly_the_articles_that_hold_it() {
+    use std::collections::BTreeSet;
+    use tracuu::analysis::{Syllable, syllables};
+
+    fn holds(text: &str, phrase: &[String], within_clause: bool) -> bool {
+        syllables(text).windows(phrase.len()).any(|w: &[Syllable]| {
+            w.iter().zip(phrase).all(|(s, p)| &s.folded == p)
+                && (!within_clause || w.iter().all(|s| s.clause == w[0].clause))
+        })
+    }
+    let corpus = load_content();
+    for phrase in [
+        "giấy chứng nhận kết hôn",
+        "nơi cư trú",
+        "người lao động",
+        "tạm trú",
+    ] {
+        let folded: Vec<String> = syllables(phrase).into_iter().map(|s| s.folded).collect();
+        let expected: BTreeSet<&str> = corpus
+            .articles()
+            .iter()
+            .filter(|a| holds(&a.title, &folded, false) || holds(&a.text, &folded, true))
+            .map(|a| a.id.as_str())
+            .collect();
+        let found = search::search_ids(content_index(), &q(&format!("\"{phrase}\"")), 100_000)
+            .expect("search runs");
+        let found: BTreeSet<&str> = found.iter().map(String::as_str).collect();
+        assert!(!expected.is_empty(), "{phrase}: not in the starter set");
+        assert_eq!(found, expected, "{phrase}");
     }
 }
 
