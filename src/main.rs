@@ -510,11 +510,12 @@ fn cmd_index(
 
 fn cmd_serve(config: &Config) -> Result<()> {
     let root = &config.index_dir;
-    match index::current_generation(root) {
+    match index::current_generation(root).and_then(|g| index::read_meta(&g)) {
         Ok(_) => {}
-        Err(index::IndexError::Missing { .. }) => {
+        Err(e @ (index::IndexError::Missing { .. } | index::IndexError::SchemaMismatch { .. })) => {
+            // The index is generated data: one this program cannot read is built again.
             eprintln!(
-                "no index in {}: building it from {} first",
+                "{e}\nbuilding the index in {} from {} first",
                 root.display(),
                 config.content_dir.display()
             );
