@@ -211,6 +211,9 @@ pub struct ServerConfig {
     /// compiled into the binary when unset. `tracuu serve` sets it to
     /// `content_dir/procedures/lexicon.toml` unless configured.
     pub lexicon: Option<PathBuf>,
+    /// Compressed search pages kept for questions asked again (see `web::cache`), in MiB; 0
+    /// turns the cache off.
+    pub page_cache_mb: u64,
 }
 
 impl Default for Config {
@@ -235,6 +238,7 @@ impl Default for ServerConfig {
             index_poll_ms: 2_000,
             public_url: None,
             lexicon: None,
+            page_cache_mb: 32,
         }
     }
 }
@@ -319,6 +323,12 @@ impl Config {
         }
         if let Some(v) = var("TRACUU_LEXICON") {
             self.server.lexicon = Some(v.into());
+        }
+        if let Some(v) = var("TRACUU_PAGE_CACHE_MB") {
+            self.server.page_cache_mb = v.parse().map_err(|e| ConfigError::Invalid {
+                key: "server.page_cache_mb",
+                message: format!("{v:?}: {e}"),
+            })?;
         }
         if let Some(v) = var("TRACUU_ADDR") {
             self.server.addr = v;

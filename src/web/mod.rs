@@ -6,6 +6,7 @@
 
 mod api;
 mod assets;
+mod cache;
 mod error;
 mod mirror;
 mod pages;

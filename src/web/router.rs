@@ -115,6 +115,7 @@ pub fn router(state: AppState) -> Router {
                                 // Filled by the search handlers (`pages::Timing`).
                                 engine_ms = tracing::field::Empty,
                                 render_ms = tracing::field::Empty,
+                                cache = tracing::field::Empty,
                             )
                         })
                         .on_request(())

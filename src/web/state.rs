@@ -13,6 +13,7 @@ use crate::feedback::Feedback;
 use crate::index::{self, Demuc, IndexError, LawIndex};
 use crate::procedures::{Lexicon, LiveLexicon, ProcedureIndex};
 use crate::search::Catalog;
+use crate::web::cache::PageCache;
 
 /// One open generation and what is derived from it.
 pub struct Site {
@@ -65,6 +66,8 @@ struct Inner {
     failed: Mutex<Option<PathBuf>>,
     /// The procedure search's colloquial lexicon, re-read when its file changes.
     lexicon: LiveLexicon,
+    /// Search pages kept for questions asked again.
+    pages: PageCache,
 }
 
 impl AppState {
@@ -90,6 +93,7 @@ impl AppState {
                 secure_cookies: config.public_url().starts_with("https://"),
                 failed: Mutex::new(None),
                 lexicon: LiveLexicon::new(config.lexicon.clone()),
+                pages: PageCache::new(config.page_cache_mb),
             }),
         })
     }
@@ -107,6 +111,11 @@ impl AppState {
     /// The colloquial lexicon now (re-read first if its file changed).
     pub fn lexicon(&self) -> Arc<Lexicon> {
         self.inner.lexicon.get()
+    }
+
+    /// Search pages kept for questions asked again.
+    pub fn pages(&self) -> &PageCache {
+        &self.inner.pages
     }
 
     pub fn feedback(&self) -> Option<&Arc<Feedback>> {

@@ -22,6 +22,9 @@ const PUBLIC_URL: &str = "https://tracuu.test";
 fn config() -> ServerConfig {
     ServerConfig {
         public_url: Some(PUBLIC_URL.to_owned()),
+        // The tests share one state: a page cached by one would change what another measures
+        // (`Server-Timing`). The cache has its own test.
+        page_cache_mb: 0,
         ..ServerConfig::default()
     }
 }
@@ -211,6 +214,65 @@ async fn search_page_with_results() {
         "{}",
         excerpt(&r.body)
     );
+}
+
+/// A results page asked for again comes from the page cache: the same page, gzip or not as
+/// the request accepts; other questions, refusals and number jumps are not served from it.
+#[tokio::test]
+async fn a_search_page_asked_again_comes_from_the_cache() {
+    let state = AppState::open(
+        content_index_dir(),
+        &ServerConfig {
+            page_cache_mb: 4,
+            ..config()
+        },
+    )
+    .expect("starter opens");
+    let fetch = |uri: String, gzip: bool| {
+        let state = state.clone();
+        async move {
+            let mut request = Request::get(&uri);
+            if gzip {
+                request = request.header("accept-encoding", "gzip");
+            }
+            let response = web::router(state)
+                .oneshot(request.body(Body::empty()).unwrap())
+                .await
+                .expect("infallible");
+            let headers = response.headers().clone();
+            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .expect("body");
+            (headers, bytes)
+        }
+    };
+    let timing = |h: &HeaderMap| h["server-timing"].to_str().unwrap_or("").to_owned();
+    let uri = format!("/tim-kiem?q={}", enc("nơi cư trú"));
+    let (h, first) = fetch(uri.clone(), false).await;
+    assert!(timing(&h).starts_with("engine;dur="), "{}", timing(&h));
+    let (h, again) = fetch(uri.clone(), false).await;
+    assert_eq!(timing(&h), "cache;desc=hit");
+    assert!(h.get("content-encoding").is_none());
+    assert_eq!(again, first);
+    let (h, gzip) = fetch(uri.clone(), true).await;
+    assert_eq!(timing(&h), "cache;desc=hit");
+    assert_eq!(h["content-encoding"], "gzip");
+    assert!(h["content-type"].to_str().unwrap().starts_with("text/html"));
+    let mut html = Vec::new();
+    flate2::read::GzDecoder::new(&gzip[..])
+        .read_to_end(&mut html)
+        .expect("gzip");
+    assert_eq!(html, first);
+    // Another question is not that page.
+    let (h, _) = fetch(format!("/tim-kiem?q={}", enc("tạm trú")), false).await;
+    assert!(timing(&h).starts_with("engine;dur="), "{}", timing(&h));
+    // Refusals and jumps to a document are answered afresh each time.
+    for uri in ["/tim-kiem?q=a&trang=0", "/tim-kiem?q=52%2F2014%2FQH13"] {
+        for _ in 0..2 {
+            let (h, _) = fetch(uri.to_owned(), false).await;
+            assert!(h.get("server-timing").is_none(), "{uri}");
+        }
+    }
 }
 
 #[tokio::test]

@@ -65,6 +65,14 @@ pub struct Timing {
 const SERVER_TIMING: HeaderName = HeaderName::from_static("server-timing");
 
 impl Timing {
+    /// A page served from the page cache: no engine, no rendering.
+    pub fn cached(response: &mut Response) {
+        tracing::Span::current().record("cache", "hit");
+        response
+            .headers_mut()
+            .insert(SERVER_TIMING, HeaderValue::from_static("cache;desc=hit"));
+    }
+
     pub fn report(&self, response: &mut Response) {
         let engine_ms = self.engine.as_secs_f64() * 1000.0;
         let render_ms = self.render.as_secs_f64() * 1000.0;

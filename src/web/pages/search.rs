@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::{Timing, blocking, feedback};
@@ -15,6 +15,7 @@ use crate::search::{
     self, DEFAULT_PAGE_SIZE, FacetCount, Hit, MAX_RESULT_WINDOW, Resolution, SearchRequest,
     SearchResults, Sort, Span,
 };
+use crate::web::cache::Sources;
 use crate::web::pages::procedures;
 use crate::web::query::{Dim, Grouping, MAX_PAGE, SearchParams, q_param, sort_label};
 use crate::web::state::{AppState, Site};
@@ -28,7 +29,11 @@ use crate::web::views::{article_anchor, article_url, count_vi, doc_url, path_seg
 /// Most values listed per facet.
 const MAX_FACET_VALUES: usize = 20;
 
-pub async fn show(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
     let raw = raw.unwrap_or_default();
     let params = match SearchParams::parse(&raw) {
         Ok(p) => p,
@@ -46,10 +51,22 @@ pub async fn show(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
     };
     let site = state.site();
     let lexicon = state.lexicon();
+    let published = state.feedback().map(|f| f.published());
+    let sources = Sources {
+        site: &site,
+        lexicon: &lexicon,
+        answers: published.as_ref(),
+    };
+    if let Some(mut response) = state.pages().get(&raw, &sources, &headers) {
+        Timing::cached(&mut response);
+        return response;
+    }
+    let (site_now, lexicon_now, state_now) = (site.clone(), lexicon.clone(), state.clone());
     let answered = blocking(move || {
+        let (site, lexicon, state) = (site_now, lexicon_now, state_now);
         let request = match params.request() {
             Ok(r) => r,
-            Err(e) => return Ok((refused(q, e.message_vi()), None)),
+            Err(e) => return Ok((Rendered::Other(refused(q, e.message_vi())), None)),
         };
         let started = Instant::now();
         let results = search::search(&site.index, &request)?;
@@ -60,25 +77,32 @@ pub async fn show(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
         if let Some(doc) = &jump
             && is_only_a_number(&request, &params)
         {
-            return Ok((Redirect::to(&doc_url(&doc.key)).into_response(), None));
+            return Ok((
+                Rendered::Other(Redirect::to(&doc_url(&doc.key)).into_response()),
+                None,
+            ));
         }
         let rendering = Instant::now();
         let outcome = outcome(&site, &params, &request, &results, jump);
-        let response = page(&SearchView {
+        let html = page(&SearchView {
             q,
             error: None,
             outcome: Some(outcome),
             procedures,
             answers,
         })
-        .into_response();
-        let timing = Timing {
-            engine,
-            render: rendering.elapsed(),
-        };
-        Ok((response, Some(timing)))
+        .into_string();
+        let render = rendering.elapsed();
+        Ok((Rendered::Page(html), Some(Timing { engine, render })))
     })
     .await;
+    let answered = answered.map(|(rendered, timing)| {
+        let response = match rendered {
+            Rendered::Page(html) => state.pages().put(&raw, &sources, html, &headers),
+            Rendered::Other(response) => response,
+        };
+        (response, timing)
+    });
     match answered {
         Ok((mut response, timing)) => {
             if let Some(t) = timing {
@@ -88,6 +112,13 @@ pub async fn show(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
         }
         Err(e) => e.into_response(),
     }
+}
+
+/// What the search page's work produced: a results page (kept for the next time the question
+/// is asked), or another response.
+enum Rendered {
+    Page(String),
+    Other(Response),
 }
 
 /// Published answers shown above the law's results.
