@@ -1041,21 +1041,20 @@ fn cmd_crawl(
             }
             index::Update::Updated(r) => {
                 eprintln!(
-                    "index updated in place: {} articles added, {} changed, {} removed; {} segment(s), {} deleted awaiting a merge ({:.1} s)",
+                    "index updated in place: {} articles added, {} changed, {} removed ({:.1} s, of which {:.1} s merging)",
                     r.added.len(),
                     r.changed.len(),
                     r.removed.len(),
-                    r.segments,
-                    r.deleted_docs,
-                    r.took_ms as f64 / 1000.0
+                    r.took_ms as f64 / 1000.0,
+                    r.merge_ms as f64 / 1000.0
                 );
                 serde_json::json!({
                     "mode": "incremental",
                     "added": r.added.len(),
                     "changed": r.changed.len(),
                     "removed": r.removed.len(),
-                    "segments": r.segments,
-                    "deleted_docs": r.deleted_docs,
+                    "took_ms": r.took_ms,
+                    "merge_ms": r.merge_ms,
                 })
             }
             index::Update::NeedsRebuild { reason } => {

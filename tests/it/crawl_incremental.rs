@@ -322,14 +322,17 @@ async fn the_real_fill_pages_switched_to_2026_01_update_the_index_in_place() {
         );
         assert_same_as_scratch_build(&root, &corpus);
         eprintln!(
-            "step {step}: {} added, {} changed, {} removed; {} segments, {} deleted docs, {} ms",
+            "step {step}: {} added, {} changed, {} removed; {} ms, {} ms merging",
             added.len(),
             changed.len(),
             removed.len(),
-            report.segments,
-            report.deleted_docs,
-            report.took_ms
+            report.took_ms,
+            report.merge_ms
         );
+        let live = LawIndex::open(&root).unwrap();
+        let searcher = live.reader.searcher();
+        assert_eq!(searcher.segment_readers().len(), 1, "merged back");
+        assert_eq!(searcher.segment_reader(0).num_deleted_docs(), 0);
         // The running portal serves the new generation, without a restart.
         if step == 1 {
             assert_eq!((changed.len(), added.len() > 13_000), (1, true));
