@@ -172,9 +172,9 @@ pub struct CrawlConfig {
     pub retries: u32,
     pub max_page_bytes: u64,
     pub max_redirects: usize,
-    /// `tracuu serve` crawls (and reindexes when something changed) every this many minutes;
+    /// `tracuu serve` crawls (and updates the index when something changed) every this many seconds;
     /// never when unset.
-    pub schedule_minutes: Option<u64>,
+    pub schedule_seconds: Option<u64>,
 }
 
 impl Default for CrawlConfig {
@@ -191,7 +191,7 @@ impl Default for CrawlConfig {
             retries: crawl::DEFAULT_RETRIES,
             max_page_bytes: crawl::DEFAULT_MAX_PAGE_BYTES,
             max_redirects: crawl::DEFAULT_MAX_REDIRECTS,
-            schedule_minutes: None,
+            schedule_seconds: None,
         }
     }
 }
@@ -403,8 +403,8 @@ impl Config {
             ("crawl.timeout_ms", self.crawl.timeout_ms),
             ("crawl.max_page_bytes", self.crawl.max_page_bytes),
             (
-                "crawl.schedule_minutes",
-                self.crawl.schedule_minutes.unwrap_or(1),
+                "crawl.schedule_seconds",
+                self.crawl.schedule_seconds.unwrap_or(1),
             ),
         ];
         for (key, value) in positive {
@@ -475,9 +475,9 @@ mod tests {
 
     #[test]
     fn crawl_section_is_validated_by_key() {
-        let c = Config::from_toml("[crawl]\nmin_delay_ms = 0\nschedule_minutes = 60").unwrap();
+        let c = Config::from_toml("[crawl]\nmin_delay_ms = 0\nschedule_seconds = 3600").unwrap();
         c.validate().unwrap();
-        assert_eq!(c.crawl.schedule_minutes, Some(60));
+        assert_eq!(c.crawl.schedule_seconds, Some(3600));
         let err = Config::from_toml("[crawl]\ndelay = 1").unwrap_err();
         assert!(err.contains("delay"), "{err}");
         let mut c = Config::default();

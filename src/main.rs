@@ -430,15 +430,14 @@ fn print_report(what: &str, report: &Report) {
     }
 }
 
-fn cmd_index(
-    root: &Path,
+/// The law corpus as `tracuu index` reads it: the parsed code, then the crawl store (newer than
+/// the parsed snapshot, so read after it: same ids are replaced), then the curated content, which
+/// wins. Returns the corpus, its sources and the number of rejected records (each printed).
+fn load_law_corpus(
     content: Option<&Path>,
     phapdien: Option<&Path>,
-    procedures_dir: Option<&Path>,
-    parse_report: Option<&Path>,
     crawl: Option<&Path>,
-) -> Result<()> {
-    let started = Instant::now();
+) -> Result<(Corpus, Vec<String>, usize)> {
     let mut corpus = Corpus::new();
     let mut sources = Vec::new();
     let mut rejected = 0;
@@ -449,8 +448,6 @@ fn cmd_index(
         rejected += report.rejected.len();
         sources.push(format!("phapdien:{}", dir.display()));
     }
-    // The crawl store, when a crawl has written one: newer than the parsed snapshot, so read
-    // after it (same ids are replaced), and before the curated content, which wins.
     if let Some(dir) = crawl.filter(|d| d.join(ingest::CONTENT_DOCUMENTS_FILE).exists()) {
         let mut report = Report::default();
         ingest::load_content(dir, &mut corpus, &mut report)?;
@@ -468,6 +465,19 @@ fn cmd_index(
     if corpus.articles().is_empty() {
         bail!("nothing to index: give --phapdien DIR or a content directory");
     }
+    Ok((corpus, sources, rejected))
+}
+
+fn cmd_index(
+    root: &Path,
+    content: Option<&Path>,
+    phapdien: Option<&Path>,
+    procedures_dir: Option<&Path>,
+    parse_report: Option<&Path>,
+    crawl: Option<&Path>,
+) -> Result<()> {
+    let started = Instant::now();
+    let (corpus, mut sources, mut rejected) = load_law_corpus(content, phapdien, crawl)?;
     let curated = content
         .map(|dir| dir.join(procedures_cli::CONTENT_SUBDIR))
         .filter(|dir| dir.exists());
@@ -531,18 +541,27 @@ fn cmd_serve(config: &Config) -> Result<()> {
         Err(e) => return Err(e).context("looking for the index"),
     }
     let addr: SocketAddr = config.server.addr.parse()?;
-    if let Some(minutes) = config.crawl.schedule_minutes {
-        // One thread, one crawl at a time; the store's lock also keeps out a `tracuu crawl` run
-        // by hand meanwhile. The server picks up the new generation by polling CURRENT.
+    if let Some(seconds) = config.crawl.schedule_seconds {
+        // One thread, so one crawl at a time: the next starts `seconds` after the previous one
+        // ended. The store's lock keeps out a `tracuu crawl` run by hand meanwhile, the index's
+        // lock an index build; the server picks up the new generation by polling CURRENT.
         let config = config.clone();
         std::thread::Builder::new()
             .name("crawl-schedule".to_owned())
             .spawn(move || {
                 loop {
-                    std::thread::sleep(Duration::from_secs(minutes * 60));
+                    std::thread::sleep(Duration::from_secs(seconds));
                     tracing::info!("scheduled crawl starting");
-                    if let Err(e) = cmd_crawl(&config, true, None, false) {
-                        tracing::warn!(error = %format!("{e:#}"), "scheduled crawl failed");
+                    let started = Instant::now();
+                    let result = cmd_crawl(&config, true, None, false);
+                    let took_ms = started.elapsed().as_millis() as u64;
+                    match result {
+                        Ok(()) => tracing::info!(took_ms, "scheduled crawl finished"),
+                        Err(e) => tracing::warn!(
+                            took_ms,
+                            error = %format!("{e:#}"),
+                            "scheduled crawl failed"
+                        ),
                     }
                 }
             })?;
@@ -918,9 +937,15 @@ impl crawl::Progress for CrawlBar {
     }
 }
 
-/// Crawls into the store, then rebuilds the index from content/ and the store when the store
-/// changed (or a previous crawl's changes were never indexed).
-fn cmd_crawl(config: &Config, reindex: bool, summary_out: Option<&Path>, bar: bool) -> Result<()> {
+/// Crawls into the store, then brings the index up to date with content/ and the store when the
+/// store changed (or a previous crawl's changes were never indexed): an incremental update of the
+/// live generation, or a full build when it cannot be updated.
+fn cmd_crawl(
+    config: &Config,
+    reindex: bool,
+    summary_out: Option<&Path>,
+    progress_bar: bool,
+) -> Result<()> {
     let c = &config.crawl;
     let seeds = match &c.seed_file {
         Some(path) => crawl::parse_seeds(
@@ -954,7 +979,7 @@ fn cmd_crawl(config: &Config, reindex: bool, summary_out: Option<&Path>, bar: bo
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    if !bar {
+    if !progress_bar {
         progress.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     let summary = tokio::runtime::Builder::new_multi_thread()
@@ -994,17 +1019,61 @@ fn cmd_crawl(config: &Config, reindex: bool, summary_out: Option<&Path>, bar: bo
         eprintln!("  failed: {url}: {reason}");
     }
     let mut index_ms = None;
+    let mut index_update = serde_json::Value::Null;
     if reindex && summary.index_pending {
         let started = Instant::now();
-        cmd_index(
-            &config.index_dir,
-            Some(config.content_dir.as_path())
-                .filter(|d| d.join(ingest::CONTENT_DOCUMENTS_FILE).exists()),
-            config.phapdien_dir.as_deref(),
-            config.procedures_dir.as_deref(),
-            None,
-            Some(&c.store_dir),
-        )?;
+        let content = Some(config.content_dir.as_path())
+            .filter(|d| d.join(ingest::CONTENT_DOCUMENTS_FILE).exists());
+        let (corpus, sources, rejected) =
+            load_law_corpus(content, config.phapdien_dir.as_deref(), Some(&c.store_dir))?;
+        let bar = ProgressBar::new(0).with_style(
+            ProgressStyle::with_template(
+                "{spinner} updating the index [{bar:40}] {pos}/{len} articles ({eta})",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        if !progress_bar {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+        }
+        index_update = match index::update(&config.index_dir, &corpus, sources, &Bar(bar))? {
+            index::Update::Unchanged => {
+                eprintln!("the index already holds the store as it is");
+                serde_json::json!({ "mode": "unchanged" })
+            }
+            index::Update::Updated(r) => {
+                eprintln!(
+                    "index updated in place: {} articles added, {} changed, {} removed ({:.1} s, of which {:.1} s merging)",
+                    r.added.len(),
+                    r.changed.len(),
+                    r.removed.len(),
+                    r.took_ms as f64 / 1000.0,
+                    r.merge_ms as f64 / 1000.0
+                );
+                serde_json::json!({
+                    "mode": "incremental",
+                    "added": r.added.len(),
+                    "changed": r.changed.len(),
+                    "removed": r.removed.len(),
+                    "took_ms": r.took_ms,
+                    "merge_ms": r.merge_ms,
+                })
+            }
+            index::Update::NeedsRebuild { reason } => {
+                eprintln!("full rebuild of the index: {reason}");
+                cmd_index(
+                    &config.index_dir,
+                    content,
+                    config.phapdien_dir.as_deref(),
+                    config.procedures_dir.as_deref(),
+                    None,
+                    Some(&c.store_dir),
+                )?;
+                serde_json::json!({ "mode": "full", "reason": reason })
+            }
+        };
+        if rejected > 0 {
+            bail!("{rejected} record(s) rejected (listed above); the index holds the rest");
+        }
         crawl::mark_indexed(&c.store_dir)?;
         index_ms = Some(started.elapsed().as_millis() as u64);
     } else if reindex {
@@ -1026,6 +1095,7 @@ fn cmd_crawl(config: &Config, reindex: bool, summary_out: Option<&Path>, bar: bo
             "failed": summary.failed,
             "crawl_ms": summary.took_ms,
             "index_ms": index_ms,
+            "index": index_update,
         });
         std::fs::write(path, serde_json::to_vec_pretty(&json)?)
             .with_context(|| format!("writing {}", path.display()))?;

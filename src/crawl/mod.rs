@@ -4,7 +4,7 @@
 //! `extract` and `normalize` are pure (bytes in, records out); `fetch` is the polite HTTP client;
 //! `state` remembers validators and hashes so that an unchanged page costs one 304 or one hash
 //! compare, and the run in progress so that a killed crawl resumes; `store` holds the records.
-//! [`run`] ties them together. The crawler never writes the index: the caller rebuilds it from the
+//! [`run`] ties them together. The crawler never writes the index: the caller updates it from the
 //! store when [`CrawlSummary::index_pending`] says the store changed.
 
 mod extract;

@@ -4,16 +4,19 @@
 //! ```text
 //! index/
 //!   CURRENT               name of the live generation, replaced by rename
-//!   gen-<millis>/         tantivy files, documents.jsonl, tracuu-meta.json
+//!   LOCK                  held by a build or update while it runs
+//!   gen-<millis>/         tantivy files, documents.jsonl, article-hashes.txt, tracuu-meta.json
 //! ```
 //!
-//! A build writes a whole new generation, commits it, then renames a new `CURRENT` into place.
-//! Killed at any point before that rename, the previous generation still opens and serves; the
-//! half-written directory is removed by the next build. No network IO happens here.
+//! A build writes a whole new generation, commits it, then renames a new `CURRENT` into place;
+//! an update (`update`) derives the new generation from the live one's hard-linked files. Killed
+//! at any point before that rename, the previous generation still opens and serves; the
+//! half-written directory is removed by the next build or update. No network IO happens here.
 
 mod schema;
+mod update;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -28,6 +31,7 @@ pub use schema::{
     Fields, KIND_ARTICLE, SCHEMA_VERSION, StoredArticle, article_document, build_schema,
     so_hieu_key,
 };
+pub use update::{Update, UpdateReport, update, update_with};
 
 /// Field names, for the search module's fast-field reads.
 pub mod schema_field_names {
@@ -347,6 +351,24 @@ impl LawIndex {
     }
 }
 
+/// A generation's meta, refused when written under another schema version.
+fn read_meta(generation: &Path) -> Result<IndexMeta, IndexError> {
+    let meta_path = generation.join(META_FILE);
+    let meta_bytes = std::fs::read(&meta_path).map_err(io_err(&meta_path))?;
+    let meta: IndexMeta = serde_json::from_slice(&meta_bytes).map_err(|e| IndexError::Corrupt {
+        path: meta_path.clone(),
+        reason: e.to_string(),
+    })?;
+    if meta.schema_version != SCHEMA_VERSION {
+        return Err(IndexError::SchemaMismatch {
+            dir: generation.to_owned(),
+            found: meta.schema_version,
+            expected: SCHEMA_VERSION,
+        });
+    }
+    Ok(meta)
+}
+
 fn read_article(
     searcher: &tantivy::Searcher,
     fields: &Fields,
@@ -376,22 +398,34 @@ fn common_terms(
     let searcher = reader.searcher();
     let min_df = (searcher.num_docs() as f64 * COMMON_TERM_DOC_RATIO)
         .ceil()
-        .max(1.0) as u32;
+        .max(1.0) as u64;
+    // A term common in the whole index is, in at least one of its n segments, in 1/n of the
+    // threshold's documents: those are the candidates, counted over all segments after. (A full
+    // build has one segment; an incremental update adds small ones beside it.)
+    let segments = searcher.segment_readers();
+    let per_segment = min_df.div_ceil(segments.len().max(1) as u64);
     let mut out = HashSet::new();
-    for segment in searcher.segment_readers() {
-        for &field in fields {
+    for &field in fields {
+        let mut candidates = HashSet::new();
+        for segment in segments {
             let inverted = segment.inverted_index(field)?;
             let mut stream = inverted
                 .terms()
                 .stream()
                 .map_err(tantivy::TantivyError::from)?;
             while stream.advance() {
-                // Per segment; the build merges into one segment, so this is the corpus figure.
-                if stream.value().doc_freq >= min_df
+                if u64::from(stream.value().doc_freq) >= per_segment
                     && let Ok(term) = std::str::from_utf8(stream.key())
                 {
-                    out.insert(term.to_owned());
+                    candidates.insert(term.to_owned());
                 }
+            }
+        }
+        for term in candidates {
+            // Deleted documents still count until their segment is merged, as in BM25's
+            // statistics.
+            if searcher.doc_freq(&Term::from_field_text(field, &term))? >= min_df {
+                out.insert(term);
             }
         }
     }
@@ -406,7 +440,7 @@ fn demuc_list(
     generation: &Path,
 ) -> Result<Vec<Demuc>, IndexError> {
     let searcher = reader.searcher();
-    let mut counts: HashMap<String, usize> = HashMap::new();
+    let mut codes: HashSet<String> = HashSet::new();
     for segment in searcher.segment_readers() {
         let inverted = segment.inverted_index(fields.demuc)?;
         let mut stream = inverted
@@ -415,14 +449,20 @@ fn demuc_list(
             .map_err(tantivy::TantivyError::from)?;
         while stream.advance() {
             if let Ok(code) = std::str::from_utf8(stream.key()) {
-                *counts.entry(code.to_owned()).or_default() += stream.value().doc_freq as usize;
+                codes.insert(code.to_owned());
             }
         }
     }
-    let mut out = Vec::with_capacity(counts.len());
-    for (code, articles) in counts {
+    let mut out = Vec::with_capacity(codes.len());
+    for code in codes {
         let term = Term::from_field_text(fields.demuc, &code);
         let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+        // Counted, not read from the dictionary: a term's document frequency includes the
+        // deleted documents an incremental update leaves until their segment is merged.
+        let articles = searcher.search(&query, &tantivy::collector::Count)?;
+        if articles == 0 {
+            continue;
+        }
         let top = searcher.search(
             &query,
             &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
@@ -526,13 +566,9 @@ pub fn build_with(
     part: GenerationPart<'_>,
 ) -> Result<IndexMeta, IndexError> {
     std::fs::create_dir_all(root).map_err(io_err(root))?;
+    let _lock = lock_root(root)?;
     remove_stale_generations(root)?;
-    let built_at_ms = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64);
-    let name = format!("{GEN_PREFIX}{built_at_ms}");
-    let generation = root.join(&name);
-    std::fs::create_dir(&generation).map_err(io_err(&generation))?;
+    let (built_at_ms, generation) = new_generation(root, 0)?;
 
     let schema = build_schema();
     let index = Index::create_in_dir(&generation, schema.clone())?;
@@ -563,13 +599,6 @@ pub fn build_with(
     writer.wait_merging_threads()?;
     progress.finish();
 
-    let docs_path = generation.join(DOCUMENTS_FILE);
-    let mut lines = String::new();
-    for doc in corpus.documents.values() {
-        lines.push_str(&serde_json::to_string(doc).unwrap_or_default());
-        lines.push('\n');
-    }
-    write_synced(&docs_path, lines.as_bytes())?;
     let meta = IndexMeta {
         schema_version: SCHEMA_VERSION,
         built_at_ms,
@@ -577,18 +606,79 @@ pub fn build_with(
         documents: corpus.documents.len(),
         sources,
     };
-    let meta_json = serde_json::to_vec_pretty(&meta).unwrap_or_default();
+    let documents = documents_jsonl(corpus);
+    let hashes = update::corpus_hashes(corpus)?;
+    publish(root, &generation, &documents, &hashes, &meta, part)?;
+    Ok(meta)
+}
+
+/// The document table of a generation: one JSON line per document, in key order.
+fn documents_jsonl(corpus: &Corpus) -> String {
+    let mut lines = String::new();
+    for doc in corpus.documents.values() {
+        lines.push_str(&serde_json::to_string(doc).unwrap_or_default());
+        lines.push('\n');
+    }
+    lines
+}
+
+/// The last steps of every new generation, full or incremental: its side files (document table,
+/// article hashes, meta), `part`, then the switch of `CURRENT` and the pruning of old generations.
+fn publish(
+    root: &Path,
+    generation: &Path,
+    documents: &str,
+    hashes: &BTreeMap<String, String>,
+    meta: &IndexMeta,
+    part: GenerationPart<'_>,
+) -> Result<(), IndexError> {
+    write_synced(&generation.join(DOCUMENTS_FILE), documents.as_bytes())?;
+    update::write_hashes(generation, hashes)?;
+    let meta_json = serde_json::to_vec_pretty(meta).unwrap_or_default();
     write_synced(&generation.join(META_FILE), &meta_json)?;
-    part(&generation)?;
-    sync_dir(&generation)?;
+    part(generation)?;
+    sync_dir(generation)?;
 
     // The switch: a whole new pointer file renamed over the old one.
+    let name = generation
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     let tmp = root.join(format!("{CURRENT}.tmp"));
     write_synced(&tmp, name.as_bytes())?;
     std::fs::rename(&tmp, root.join(CURRENT)).map_err(io_err(root))?;
     sync_dir(root)?;
-    prune_generations(root, &name)?;
-    Ok(meta)
+    prune_generations(root, name)
+}
+
+/// Held by a build or an update for its whole run: two at once under one root would each take
+/// the other's half-built generation for a killed one's leftovers and remove it.
+const LOCK_FILE: &str = "LOCK";
+
+/// Waits for, then holds, the exclusive lock on `root` until dropped.
+fn lock_root(root: &Path) -> Result<std::fs::File, IndexError> {
+    use fs4::fs_std::FileExt;
+    let path = root.join(LOCK_FILE);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io_err(&path))?;
+    file.lock_exclusive().map_err(io_err(&path))?;
+    Ok(file)
+}
+
+/// Creates the directory of a new generation, stamped now (and after `after_ms`, the stamp of
+/// the generation it derives from, so that generations sort in the order they were made).
+fn new_generation(root: &Path, after_ms: u64) -> Result<(u64, PathBuf), IndexError> {
+    let now_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    let built_at_ms = now_ms.max(after_ms + 1);
+    let generation = root.join(format!("{GEN_PREFIX}{built_at_ms}"));
+    std::fs::create_dir(&generation).map_err(io_err(&generation))?;
+    Ok((built_at_ms, generation))
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), IndexError> {

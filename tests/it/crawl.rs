@@ -19,7 +19,7 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/phapdien")
 }
 
-fn fixture(name: &str) -> String {
+pub(crate) fn fixture(name: &str) -> String {
     std::fs::read_to_string(fixtures().join(name)).expect("fixture")
 }
 
@@ -129,18 +129,25 @@ fn fidelity_on_the_full_site() {
 
 // ---- crawling a mirror ----------------------------------------------------------------------
 
-const INDEX_PAGE: &str = "phapdien/BoPhapDien.html";
+pub(crate) const INDEX_PAGE: &str = "phapdien/BoPhapDien.html";
 
 /// A page id in the site's form (a UUID), from a small number.
-fn pid(n: usize) -> String {
+pub(crate) fn pid(n: usize) -> String {
     format!("00000000-0000-4000-8000-{n:012}")
 }
 
 fn archive(pages: &[(&str, String)]) -> SiteArchive {
+    let links: Vec<&str> = pages.iter().map(|(id, _)| *id).collect();
+    archive_linking(&links, pages)
+}
+
+/// A site whose index page links `links` (a page linked and absent answers 404) and serves
+/// `pages`.
+pub(crate) fn archive_linking(links: &[&str], pages: &[(&str, String)]) -> SiteArchive {
     let mut a = SiteArchive::default();
-    let links: String = pages
+    let links: String = links
         .iter()
-        .map(|(id, _)| format!("<a href='demuc/{id}.html'>{id}</a>\n"))
+        .map(|id| format!("<a href='demuc/{id}.html'>{id}</a>\n"))
         .collect();
     a.files.insert(
         INDEX_PAGE.to_owned(),
@@ -158,7 +165,7 @@ fn archive(pages: &[(&str, String)]) -> SiteArchive {
     a
 }
 
-async fn serve(router: axum::Router) -> SocketAddr {
+pub(crate) async fn serve(router: axum::Router) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -167,7 +174,7 @@ async fn serve(router: axum::Router) -> SocketAddr {
     addr
 }
 
-fn options(store: &Path, addr: SocketAddr) -> CrawlOptions {
+pub(crate) fn options(store: &Path, addr: SocketAddr) -> CrawlOptions {
     let mut policy = FetchPolicy::new("https://tracuu.example.vn/lien-he");
     policy.min_delay = Duration::ZERO;
     policy.timeout = Duration::from_millis(800);
@@ -193,7 +200,7 @@ fn index_store(store: &Path, root: &Path) -> LawIndex {
 
 /// The fixture page with one article's text edited and its last article left out: an older
 /// version of the same đề mục.
-fn older_version(html: &str) -> String {
+pub(crate) fn older_version(html: &str) -> String {
     let edited = html.replacen(
         "Thanh niên là công dân Việt Nam từ đủ 16 tuổi đến 30 tuổi.",
         "Thanh niên là công dân Việt Nam từ đủ 16 tuổi đến 35 tuổi.",
@@ -479,6 +486,17 @@ async fn a_misbehaving_server_is_reported_page_by_page_and_the_index_stays_consi
 
 // ---- kill -9 and resume -----------------------------------------------------------------------
 
+/// Runs `tracuu crawl` (`cmd`) to success with `--summary path`, and reads the summary back.
+pub(crate) fn run_with_summary(mut cmd: std::process::Command, path: &Path) -> serde_json::Value {
+    let out = cmd.arg("--summary").arg(path).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
 /// The fixture page under another id, with its article ids made unique to it.
 fn page_copy(html: &str, k: usize) -> String {
     html.replace("name='36", &format!("name='9{k:02}36"))
@@ -546,20 +564,9 @@ async fn a_crawl_killed_with_sigkill_resumes_and_never_breaks_the_index() {
     let state = crawl::CrawlState::load(&store).expect("the state file is whole");
     let done_before = state.run.as_ref().unwrap().done.len();
 
-    let out = crawl_cmd()
-        .arg("--min-delay-ms")
-        .arg("0")
-        .arg("--summary")
-        .arg(dir.path().join("summary.json"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let summary: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
+    let mut resume = crawl_cmd();
+    resume.arg("--min-delay-ms").arg("0");
+    let summary = run_with_summary(resume, &dir.path().join("summary.json"));
     assert_eq!(summary["resumed_done"], done_before as u64);
     assert_eq!(
         summary["pages"],

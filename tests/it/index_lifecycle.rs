@@ -96,3 +96,82 @@ fn another_schema_version_is_refused() {
     );
     assert!(err.to_string().contains("rebuild"));
 }
+
+#[test]
+fn an_update_needs_a_rebuild_when_the_live_generation_cannot_be_derived_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = small_corpus(8);
+    let outcome = index::update(dir.path(), &corpus, vec![], &()).unwrap();
+    assert!(
+        matches!(&outcome, index::Update::NeedsRebuild { reason } if reason.contains("no index")),
+        "{outcome:?}"
+    );
+    index::build(dir.path(), &small_corpus(5), vec![], &()).unwrap();
+    let generation = index::current_generation(dir.path()).unwrap();
+    // A generation built before article hashes were written.
+    std::fs::remove_file(generation.join("article-hashes.txt")).unwrap();
+    let outcome = index::update(dir.path(), &corpus, vec![], &()).unwrap();
+    assert!(
+        matches!(&outcome, index::Update::NeedsRebuild { reason } if reason.contains("hashes")),
+        "{outcome:?}"
+    );
+    let meta_path = generation.join("tracuu-meta.json");
+    let meta = std::fs::read_to_string(&meta_path).unwrap().replace(
+        &format!("\"schema_version\": {}", index::SCHEMA_VERSION),
+        "\"schema_version\": 0",
+    );
+    std::fs::write(&meta_path, meta).unwrap();
+    let outcome = index::update(dir.path(), &corpus, vec![], &()).unwrap();
+    assert!(
+        matches!(&outcome, index::Update::NeedsRebuild { reason } if reason.contains("schema version 0")),
+        "{outcome:?}"
+    );
+    assert_eq!(index::current_generation(dir.path()).unwrap(), generation);
+    assert_eq!(generations(dir.path()), 1, "nothing written");
+}
+
+#[test]
+fn an_update_never_touches_the_live_generation_and_an_index_open_on_it_keeps_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    index::build(dir.path(), &small_corpus(10), vec![], &()).unwrap();
+    let first = LawIndex::open(dir.path()).unwrap();
+    let files = |p: &std::path::Path| -> Vec<(String, Vec<u8>)> {
+        let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(p)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_file())
+            .map(|p| {
+                let bytes = std::fs::read(&p).unwrap();
+                (p.file_name().unwrap().to_string_lossy().into_owned(), bytes)
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let before = files(&first.generation);
+    // 10 → 20 articles: 10 new.
+    let outcome = index::update(dir.path(), &small_corpus(20), vec![], &()).unwrap();
+    let index::Update::Updated(report) = outcome else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(
+        (
+            report.added.len(),
+            report.changed.len(),
+            report.removed.len()
+        ),
+        (10, 0, 0)
+    );
+    assert_eq!(
+        files(&first.generation),
+        before,
+        "the live generation's files"
+    );
+    assert_eq!(first.reader.searcher().num_docs(), 10);
+    let live = LawIndex::open(dir.path()).unwrap();
+    assert_eq!(live.reader.searcher().num_docs(), 20);
+    assert!(matches!(
+        index::update(dir.path(), &small_corpus(20), vec![], &()).unwrap(),
+        index::Update::Unchanged
+    ));
+}

@@ -4,6 +4,7 @@
 
 mod browser;
 mod crawl;
+mod crawl_incremental;
 mod dev_eval;
 mod feedback_crash;
 mod feedback_routing;
