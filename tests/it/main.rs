@@ -3,6 +3,7 @@
 //! from `../shared/data` when it is present).
 
 mod browser;
+mod browser_feedback;
 mod crawl;
 mod dev_eval;
 mod feedback_crash;

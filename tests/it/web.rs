@@ -128,8 +128,8 @@ async fn home_page() {
     expect_status(&r, StatusCode::OK, "/");
     assert!(is_html(&r));
     r.has(r#"<html lang="vi">"#)
-        .has(r##"href="#noi-dung""##)
-        .has(r#"<main id="noi-dung""#)
+        .has(r##"href="#noi-dung-chinh""##)
+        .has(r#"<main id="noi-dung-chinh""#)
         .has(r#"action="/tim-kiem""#)
         .has(r#"<label for="q">"#)
         .has(r#"href="/de-muc/8.4">Hôn nhân và gia đình</a>"#)

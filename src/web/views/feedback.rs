@@ -237,6 +237,7 @@ pub fn answers_page(q: &str, items: &[AnswerLink], total: usize) -> Markup {
             }
             @if !q.is_empty() { p role="status" { (items.len()) " câu trả lời phù hợp." } }
             @else { p role="status" { (total) " câu trả lời đã công khai." } }
+            h2.visually-hidden { "Các câu trả lời" }
             (answer_list(items))
         },
     )
