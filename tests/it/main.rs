@@ -8,6 +8,7 @@ mod crawl;
 mod dev_eval;
 mod feedback_crash;
 mod feedback_routing;
+mod feedback_safeguards;
 mod feedback_store;
 mod feedback_support;
 mod feedback_web;
