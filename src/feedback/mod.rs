@@ -33,7 +33,8 @@ pub use auth::{
 pub use deadline::{Calendar, vn_date};
 pub use domain::{
     ContactKind, FieldErrors, Kind, MAX_BODY_CHARS, MAX_CONTACT_CHARS, MAX_NAME_CHARS,
-    MAX_SUBJECT_CHARS, MIN_BODY_CHARS, NewSubmission, Status, SubmissionForm, field, parse_contact,
+    MAX_PROCEDURE_CHARS, MAX_SUBJECT_CHARS, MIN_BODY_CHARS, NewSubmission, Status, SubmissionForm,
+    field, parse_contact,
 };
 pub use ids::{normalize_code, now_ms, token, tracking_code};
 pub use mail::{MailOutcome, Mailer, SmtpMailer, deliver_pending};
@@ -209,9 +210,11 @@ impl Feedback {
         }
         let routing = self.routing.load_full();
         let text = format!("{}. {}", new.subject, new.body);
-        let suggestion = tokio::task::spawn_blocking(move || routing.suggest(&text))
-            .await
-            .map_err(|e| FeedbackError::Corrupt(format!("routing: {e}")))??;
+        let linked = new.procedure.clone();
+        let suggestion =
+            tokio::task::spawn_blocking(move || routing.suggest_for(&text, linked.as_deref()))
+                .await
+                .map_err(|e| FeedbackError::Corrupt(format!("routing: {e}")))??;
         let reason = suggestion
             .reasons
             .iter()

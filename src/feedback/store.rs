@@ -95,6 +95,8 @@ pub struct Item {
     pub received_at: i64,
     pub due_date: Date,
     pub answered_at: Option<i64>,
+    /// The procedure it is about (ma_thu_tuc), when the person named one.
+    pub procedure: Option<String>,
     pub suggestion: Option<StoredSuggestion>,
     pub answer: Option<Answer>,
 }
@@ -355,7 +357,8 @@ impl Store {
         // have to upgrade, and could fail under contention), and the unique key decides.
         let inserted = sqlx::query(
             "INSERT INTO submissions (code, idempotency_key, kind, subject, body, consent_publish, \
-             status, unit, received_at, due_date) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $9) \
+             status, unit, received_at, due_date, procedure_code) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $9, $10) \
              ON CONFLICT (idempotency_key) DO NOTHING",
         )
         .bind(&code)
@@ -367,6 +370,7 @@ impl Store {
         .bind(Status::Received.slug())
         .bind(now)
         .bind(due_date.to_string())
+        .bind(s.procedure.as_deref())
         .execute(&mut *tx)
         .await
         .map_err(db)?
@@ -511,7 +515,7 @@ impl Store {
     pub async fn item(&self, code: &str) -> Result<Option<Item>, FeedbackError> {
         let Some(r) = sqlx::query(
             "SELECT s.code, s.kind, s.subject, s.body, s.consent_publish, s.status, s.unit, \
-             s.received_at, s.due_date, s.answered_at, \
+             s.received_at, s.due_date, s.answered_at, s.procedure_code, \
              r.suggested_unit, r.confidence, r.reason, r.decided_unit, r.decided_by, \
              a.draft, a.drafted_by, a.approved_by, a.public_question, a.published_at \
              FROM submissions s LEFT JOIN routing r ON r.code = s.code \
@@ -537,6 +541,7 @@ impl Store {
             received_at: r.try_get("received_at").map_err(db)?,
             due_date: date_of(&r.try_get::<String, _>("due_date").map_err(db)?)?,
             answered_at: r.try_get("answered_at").map_err(db)?,
+            procedure: r.try_get("procedure_code").map_err(db)?,
             suggestion: match suggested {
                 Some(unit) => Some(StoredSuggestion {
                     unit,

@@ -68,6 +68,7 @@ async fn publish_earlier_answer(fb: &Feedback) -> String {
         name: "Người Hỏi Trước".into(),
         contact: "truoc@example.vn".into(),
         consent_publish: true,
+        procedure: String::new(),
     };
     let receipt = fb.submit(&form, &token(16), "seed").await.unwrap();
     let admin = Staff {

@@ -609,3 +609,102 @@ async fn the_whole_flow_and_unit_isolation() {
         db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_procedure_page_opens_the_form_and_its_procedure_routes_the_item() {
+    for db in dbs().await {
+        let name = db.name;
+        let mut config = db.config();
+        config.procedures_file = Some(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("content/procedures/procedures-curated.jsonl.gz"),
+        );
+        let state = state_with(Feedback::open(&config).await.unwrap(), PUBLIC_URL);
+        let mut b = Browser::new(&state);
+
+        // The procedure's page links the form with the kind, subject and code filled in.
+        let page = b.get("/thu-tuc/1.000110").await;
+        page.status(StatusCode::OK)
+            .has("Hỏi hoặc góp ý về thủ tục này");
+        let at = page.body.find("href=\"/gop-y?").expect("the form link") + 6;
+        let link = page.body[at..]
+            .split('"')
+            .next()
+            .unwrap()
+            .replace("&amp;", "&");
+        assert!(link.contains("thu-tuc=1.000110"), "{link}");
+        let form = b.get(&link).await;
+        form.status(StatusCode::OK)
+            .has(r#"value="gop-y" checked"#)
+            .has(r#"name="thu-tuc" type="text" value="1.000110""#)
+            .has("Thủ tục đăng ký khai sinh có yếu tố nước ngoài");
+        let (csrf, key) = (form.input("csrf"), form.input("khoa"));
+
+        // A complaint that names no field of law: the procedure decides where it goes.
+        let text = "Tôi nộp hồ sơ đã ba tuần mà chưa có kết quả, gọi điện không ai trả lời.";
+        let mut f = fields(&csrf, &key, text, "gui");
+        f.push(("thu-tuc", "1.000110"));
+        let code = code_of(b.post("/gop-y", &f).await.status(StatusCode::OK));
+        let item = db.store().await.item(&code).await.unwrap().unwrap();
+        assert_eq!(item.procedure.as_deref(), Some("1.000110"), "{name}");
+        let s = item.suggestion.unwrap();
+        assert_eq!(s.unit, "HCTP", "{name}: {}", s.reason);
+        assert!(
+            s.reason.starts_with(
+                "Người gửi hỏi về thủ tục “Thủ tục đăng ký khai sinh có yếu tố nước ngoài"
+            ),
+            "{name}: {}",
+            s.reason
+        );
+        assert!(s.reason.contains("lĩnh vực Hộ tịch"), "{}", s.reason);
+
+        // Another ministry's procedure goes to that ministry.
+        let (csrf, key) = open_form(&mut b).await;
+        let mut f = fields(&csrf, &key, text, "gui");
+        f.push(("thu-tuc", "1.000232"));
+        let code = code_of(b.post("/gop-y", &f).await.status(StatusCode::OK));
+        let s = db
+            .store()
+            .await
+            .item(&code)
+            .await
+            .unwrap()
+            .unwrap()
+            .suggestion
+            .unwrap();
+        assert!(s.reason.contains("của Bộ Công an"), "{name}: {}", s.reason);
+        assert_ne!(s.unit, "HCTP", "{name}");
+
+        // Without a procedure the same text has no such reason.
+        let (csrf, key) = open_form(&mut b).await;
+        let code = code_of(
+            b.post("/gop-y", &fields(&csrf, &key, text, "gui"))
+                .await
+                .status(StatusCode::OK),
+        );
+        let item = db.store().await.item(&code).await.unwrap().unwrap();
+        assert_eq!(item.procedure, None);
+        assert!(
+            !item
+                .suggestion
+                .unwrap()
+                .reason
+                .contains("Người gửi hỏi về thủ tục")
+        );
+
+        // A code that is not one: refused beside its field, escaped, the rest kept.
+        let (csrf, key) = open_form(&mut b).await;
+        let mut f = fields(&csrf, &key, text, "gui");
+        f.push(("thu-tuc", "1.0<script>"));
+        b.post("/gop-y", &f)
+            .await
+            .status(StatusCode::BAD_REQUEST)
+            .has(r#"id="loi-thu-tuc""#)
+            .has("Mã thủ tục gồm các nhóm chữ số")
+            .has("1.0&lt;script&gt;")
+            .lacks("1.0<script>")
+            .has(text);
+        assert_eq!(db.store().await.count_submissions().await.unwrap(), 3);
+        db.finish().await;
+    }
+}
