@@ -461,8 +461,10 @@ impl Feedback {
         if !staff.is_admin() {
             return Err(FeedbackError::NotFound);
         }
-        let code = normalize_code(code).ok_or(FeedbackError::NotFound)?;
-        self.store.erase_submitter(&code, &staff.username).await?;
+        let item = self.item_for(staff, code).await?;
+        self.store
+            .erase_submitter(&item.code, &staff.username)
+            .await?;
         self.reload_answers().await
     }
 

@@ -708,3 +708,118 @@ async fn a_procedure_page_opens_the_form_and_its_procedure_routes_the_item() {
         db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn an_administrator_exports_and_erases_a_submitters_data() {
+    for db in dbs().await {
+        let name = db.name;
+        add_user(&db, "quantri", Role::Administrator, None).await;
+        add_user(&db, "tiepnhan", Role::Intake, None).await;
+        let state = service(&db).await;
+        let mut citizen = Browser::new(&state);
+        let (csrf, key) = open_form(&mut citizen).await;
+        let text = "Tôi muốn hỏi thủ tục đăng ký khai sinh cho con sinh ở nước ngoài.";
+        let code = code_of(
+            citizen
+                .post("/gop-y", &fields(&csrf, &key, text, "gui"))
+                .await
+                .status(StatusCode::OK),
+        );
+
+        // Intake can neither export nor erase.
+        let (mut intake, icsrf) = login(&state, "tiepnhan").await;
+        intake
+            .get(&format!("/quan-tri/nguoi-gui/{code}"))
+            .await
+            .status(StatusCode::NOT_FOUND);
+        intake
+            .post(
+                &format!("/quan-tri/muc/{code}/xoa-du-lieu"),
+                &[("csrf", &icsrf)],
+            )
+            .await
+            .status(StatusCode::NOT_FOUND);
+
+        // The administrator's export: everything held on the person, as JSON, audited.
+        let (mut admin, acsrf) = login(&state, "quantri").await;
+        let export = admin.get(&format!("/quan-tri/nguoi-gui/{code}")).await;
+        export.status(StatusCode::OK);
+        assert!(
+            export
+                .header("content-type")
+                .starts_with("application/json")
+        );
+        assert_eq!(export.header("cache-control"), "no-store");
+        let data: serde_json::Value = serde_json::from_str(&export.body).unwrap();
+        assert_eq!(
+            data,
+            serde_json::json!({
+                "code": code, "name": "Lê Văn Bí Mật", "contact": "bi.mat@example.vn",
+                "contact_kind": "email",
+            }),
+            "{name}"
+        );
+        // Without the token: refused, nothing erased.
+        admin
+            .post(
+                &format!("/quan-tri/muc/{code}/xoa-du-lieu"),
+                &[("csrf", "")],
+            )
+            .await
+            .status(StatusCode::FORBIDDEN);
+        let store = db.store().await;
+        assert!(store.submitter(&code).await.unwrap().is_some());
+        // A code that does not exist: 404, and no audit line for it.
+        admin
+            .post(
+                "/quan-tri/muc/AAAA-BBBB-CCCC-DDDD/xoa-du-lieu",
+                &[("csrf", &acsrf)],
+            )
+            .await
+            .status(StatusCode::NOT_FOUND);
+
+        // Erased: the person, their text and their pending mail; the item and its history stay.
+        let r = admin
+            .post(
+                &format!("/quan-tri/muc/{code}/xoa-du-lieu"),
+                &[("csrf", &acsrf)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert!(store.submitter(&code).await.unwrap().is_none(), "{name}");
+        let item = store.item(&code).await.unwrap().unwrap();
+        assert_eq!(item.body, "", "{name}");
+        assert!(store.pending_mail(100).await.unwrap().is_empty(), "{name}");
+        admin
+            .get(&format!("/quan-tri/nguoi-gui/{code}"))
+            .await
+            .status(StatusCode::NOT_FOUND);
+        let page = admin.get(&format!("/quan-tri/muc/{code}")).await;
+        page.status(StatusCode::OK)
+            .lacks("Bí Mật")
+            .lacks("bi.mat")
+            .lacks("khai sinh cho con sinh ở nước ngoài.");
+        citizen
+            .get(&format!("/theo-doi/{code}"))
+            .await
+            .status(StatusCode::OK)
+            .has("Đã tiếp nhận");
+        let actions: Vec<(String, Option<String>)> = store
+            .audit_log(None)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action.contains("submitter") || e.action == "erase")
+            .map(|e| (e.action, e.code))
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                ("export-submitter".to_owned(), Some(code.clone())),
+                ("erase".to_owned(), Some(code.clone())),
+            ],
+            "{name}"
+        );
+        db.finish().await;
+    }
+}
