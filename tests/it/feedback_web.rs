@@ -823,3 +823,95 @@ async fn an_administrator_exports_and_erases_a_submitters_data() {
         db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn the_json_api_submits_and_tracks() {
+    for db in dbs().await {
+        let name = db.name;
+        let state = service(&db).await;
+        let mut b = Browser::new(&state);
+        let post = |key: Option<&str>, body: &str| {
+            let mut r =
+                Request::post("/api/v1/feedback").header(header::CONTENT_TYPE, "application/json");
+            if let Some(k) = key {
+                r = r.header("idempotency-key", k);
+            }
+            r.body(Body::from(body.to_owned())).unwrap()
+        };
+        let good = serde_json::json!({
+            "kind": "hoi-phap-luat", "subject": "Đăng ký khai sinh",
+            "body": "Con tôi sinh ở nước ngoài thì đăng ký khai sinh ở đâu?",
+            "name": "Lê Văn Bí Mật", "contact": "bi.mat@example.vn", "consent_publish": true
+        })
+        .to_string();
+
+        // Refusals, each structured, nothing stored.
+        let r = b.send(post(None, &good)).await;
+        r.status(StatusCode::BAD_REQUEST)
+            .has(r#""code":"bad_request""#)
+            .has("Idempotency-Key");
+        let r = b.send(post(Some("khoa-api-0001"), "{\"kind\": ")).await;
+        r.status(StatusCode::BAD_REQUEST).has("JSON");
+        let r = b.send(post(Some("khoa-api-0001"), r#"{"kind":"x","subject":"","body":"ngắn","name":"A","contact":"<script>","extra":1}"#)).await;
+        r.status(StatusCode::BAD_REQUEST);
+        let r = b
+            .send(post(
+                Some("khoa-api-0001"),
+                r#"{"kind":"x","subject":"","body":"ngắn","name":"A","contact":"<script>"}"#,
+            ))
+            .await;
+        r.status(StatusCode::BAD_REQUEST);
+        let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(v["error"]["code"], "invalid_submission", "{name}");
+        for f in ["loai", "chu-de", "noi-dung", "lien-he"] {
+            assert!(v["error"]["fields"][f].is_string(), "{name}: {f} in {v}");
+        }
+        assert_eq!(db.store().await.count_submissions().await.unwrap(), 0);
+
+        // Accepted: 201 with the receipt; the same key again: 200, the same code, one record.
+        let r = b.send(post(Some("khoa-api-0001"), &good)).await;
+        r.status(StatusCode::CREATED);
+        assert_eq!(r.header("cache-control"), "no-store");
+        let receipt: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        let code = receipt["code"].as_str().unwrap().to_owned();
+        assert_eq!(receipt["created"], true);
+        assert_eq!(receipt["api_url"], format!("/api/v1/feedback/{code}"));
+        let again = b.send(post(Some("khoa-api-0001"), &good)).await;
+        again
+            .status(StatusCode::CREATED)
+            .has(&code)
+            .has(r#""created":false"#);
+        assert_eq!(db.store().await.count_submissions().await.unwrap(), 1);
+
+        // Tracking: the history, no personal data; an unknown code is a JSON 404.
+        let t = b
+            .get(&format!("/api/v1/feedback/{}", code.to_lowercase()))
+            .await;
+        t.status(StatusCode::OK)
+            .has(r#""status":"received""#)
+            .has("Đã tiếp nhận")
+            .lacks("Bí Mật")
+            .lacks("bi.mat");
+        b.get("/api/v1/feedback/AAAA-BBBB-CCCC-DDDD")
+            .await
+            .status(StatusCode::NOT_FOUND)
+            .has(r#""code":"not_found""#);
+
+        // The rate limit counts API submissions with the form's.
+        let limit = db.config().submissions_per_hour;
+        let mut refused = None;
+        for i in 0..limit {
+            let r = b
+                .send(post(Some(&format!("khoa-api-gioi-han-{i}")), &good))
+                .await;
+            if r.status == StatusCode::TOO_MANY_REQUESTS {
+                refused = Some((i, r));
+                break;
+            }
+        }
+        let (i, r) = refused.expect("the limit is reached");
+        assert_eq!(i + 1, limit, "{name}");
+        r.has(r#""code":"too_many_requests""#);
+        db.finish().await;
+    }
+}
