@@ -1,5 +1,6 @@
 //! A citizen's question from the form to the published answer, in headless Chromium (the
-//! harness of `browser.rs`): the citizen fills `/gop-y` (a wrong contact first, then "Xem câu
+//! harness of `browser.rs`): the citizen opens `/gop-y` from a procedure's page (kind, subject
+//! and procedure code filled in), fills it (a wrong contact first, then "Xem câu
 //! hỏi tương tự", which lists an answer published earlier), submits and gets the receipt and
 //! tracking code; staff accounts made by the real `tracuu user add` log in at `/quan-tri`:
 //! intake accepts the routing suggestion, the unit's staff drafts the answer, an administrator
@@ -196,11 +197,27 @@ impl Walk<'_> {
     async fn feedback_flow(&mut self, earlier: &str) {
         let c = self.client.clone();
 
-        // The citizen opens the form, types the question and a contact that is neither an
-        // email nor a phone number.
-        self.goto("/gop-y").await;
+        // The citizen comes from a procedure's page: the form opens with the kind, the
+        // procedure's name and its code filled in.
+        self.goto("/thu-tuc/1.000110").await;
+        self.record("thu-tuc").await;
+        click(&c, "p.ask a").await;
+        assert!(
+            wait_left(&c, "/thu-tuc/1.000110")
+                .await
+                .starts_with("/gop-y?")
+        );
         assert_eq!(text_of(&c, "h1").await, "Gửi câu hỏi, góp ý");
-        click(&c, "#loai-hoi-phap-luat").await;
+        assert_eq!(value_of(&c, "#thu-tuc").await, "1.000110");
+        assert!(
+            value_of(&c, "#chu-de")
+                .await
+                .starts_with("Thủ tục đăng ký khai sinh có yếu tố nước ngoài")
+        );
+        let kind = c.find(Locator::Css("#loai-gop-y")).await.unwrap();
+        assert_eq!(kind.prop("checked").await.unwrap().as_deref(), Some("true"));
+        // They shorten the subject, type the question and a contact that is neither an email
+        // nor a phone number.
         type_into(&c, "#chu-de", "Đăng ký khai sinh").await;
         let question = format!(
             "Tôi là {NAME}, điện thoại {PHONE}. Con tôi sinh ở nước ngoài, nay về nước thì đăng ký khai sinh cho con ở đâu?"
@@ -260,8 +277,8 @@ impl Walk<'_> {
         assert!(text_of(&c, "ol.history").await.contains("Đã tiếp nhận"));
         self.record("theo-doi-moi").await;
 
-        // Intake accepts the routing suggestion in one click: Cục Hành chính tư pháp, which
-        // intake chose for the earlier question like it.
+        // Intake accepts the routing suggestion in one click: Cục Hành chính tư pháp, the unit
+        // of the procedure's lĩnh vực (Hộ tịch), where the earlier question like it went too.
         self.login("tiepnhan", Some("dang-nhap")).await;
         assert!(text_of(&c, "table.queue").await.contains(&code));
         self.record("hang-doi-tiep-nhan").await;
@@ -269,6 +286,12 @@ impl Walk<'_> {
         let page = text_of(&c, "main").await;
         assert!(page.contains("Gợi ý phân loại"), "{page}");
         assert!(page.contains("độ tin cậy"), "{page}");
+        assert!(
+            page.contains(
+                "Người gửi hỏi về thủ tục “Thủ tục đăng ký khai sinh có yếu tố nước ngoài"
+            ),
+            "the procedure the person came from is the first reason: {page}"
+        );
         assert!(!page.contains(EMAIL), "intake sees no contact");
         assert_eq!(
             value_of(&c, "form[action$='/chuyen'] input[name=don-vi]").await,
@@ -387,7 +410,12 @@ async fn a_question_from_form_to_published_answer_in_chromium() {
         return;
     };
     let db = sqlite_db();
-    let fb = db.feedback().await;
+    let mut config = db.config();
+    config.procedures_file = Some(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("content/procedures/procedures-curated.jsonl.gz"),
+    );
+    let fb = Feedback::open(&config).await.expect("feedback opens");
     let earlier = publish_earlier_answer(&fb).await;
     user_add(&db, "quantri", "administrator", None);
     user_add(&db, "tiepnhan", "intake", None);
