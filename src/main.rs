@@ -573,6 +573,7 @@ fn cmd_serve(config: &Config) -> Result<()> {
         .block_on(Feedback::open(&config.feedback))
         .context("opening the feedback store")?;
     let feedback = std::sync::Arc::new(feedback);
+    runtime.spawn(feedback.clone().run_sweeper(Duration::from_secs(600)));
     match &config.feedback.smtp {
         Some(smtp) => {
             let mailer = feedback::SmtpMailer::new(&smtp.host, smtp.port, &smtp.from)?;

@@ -1,16 +1,15 @@
 //! Staff accounts: argon2id password hashes, session tokens (only their SHA-256 is stored),
 //! roles and what each may see and do, and the login throttle.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use sha2::{Digest, Sha256};
 
 use super::FeedbackError;
-use super::store::{Item, UserRow};
+use super::ids::now_ms;
+use super::store::{Item, Store, UserRow};
 
 /// Shortest password accepted by `tracuu user add`.
 pub const MIN_PASSWORD_CHARS: usize = 12;
@@ -129,63 +128,36 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// Counts events per key in a sliding window: failed logins per account and per address, and
-/// submissions per address.
+/// submissions per address. The events are kept in the store (`throttle_events`, keys salted
+/// and hashed), so a limit holds across a restart and across every node sharing the database.
 pub struct Throttle {
+    /// Which limit (one table holds them all).
+    scope: &'static str,
     max: u32,
     window: Duration,
-    seen: Mutex<HashMap<String, Vec<Instant>>>,
 }
 
-/// Keys remembered before old ones are swept.
-const THROTTLE_SWEEP_AT: usize = 10_000;
-
 impl Throttle {
-    pub fn new(max: u32, window: Duration) -> Throttle {
-        Throttle {
-            max,
-            window,
-            seen: Mutex::new(HashMap::new()),
-        }
+    pub fn new(scope: &'static str, max: u32, window: Duration) -> Throttle {
+        Throttle { scope, max, window }
     }
 
     /// Whether `key` is under the limit now (does not count).
-    pub fn allows(&self, key: &str) -> bool {
-        let now = Instant::now();
-        let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-        seen.get(key).is_none_or(|v| {
-            v.iter()
-                .filter(|t| now.duration_since(**t) < self.window)
-                .count()
-                < self.max as usize
-        })
+    pub async fn allows(&self, store: &Store, key: &str) -> Result<bool, FeedbackError> {
+        let n = store.throttle_count(self.scope, key, now_ms()).await?;
+        Ok(n < i64::from(self.max))
     }
 
     /// Counts one event for `key`.
-    pub fn hit(&self, key: &str) {
-        let now = Instant::now();
-        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-        if seen.len() >= THROTTLE_SWEEP_AT {
-            seen.retain(|_, v| v.iter().any(|t| now.duration_since(*t) < self.window));
-        }
-        let v = seen.entry(key.to_owned()).or_default();
-        v.retain(|t| now.duration_since(*t) < self.window);
-        v.push(now);
+    pub async fn hit(&self, store: &Store, key: &str) -> Result<(), FeedbackError> {
+        let window_ms = i64::try_from(self.window.as_millis()).unwrap_or(i64::MAX / 2);
+        store
+            .throttle_hit(self.scope, key, now_ms(), window_ms)
+            .await
     }
 
-    /// Counts one event and says whether it was still allowed.
-    pub fn check_and_hit(&self, key: &str) -> bool {
-        let ok = self.allows(key);
-        if ok {
-            self.hit(key);
-        }
-        ok
-    }
-
-    pub fn clear(&self, key: &str) {
-        self.seen
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(key);
+    pub async fn clear(&self, store: &Store, key: &str) -> Result<(), FeedbackError> {
+        store.throttle_clear(self.scope, key).await
     }
 }
 
@@ -200,16 +172,5 @@ mod tests {
         assert!(verify_password(&h, "mật khẩu dài đủ rồi"));
         assert!(!verify_password(&h, "mật khẩu sai"));
         assert!(!verify_password("not a hash", "x"));
-    }
-
-    #[test]
-    fn throttle_counts_in_its_window() {
-        let t = Throttle::new(2, Duration::from_secs(60));
-        assert!(t.check_and_hit("a"));
-        assert!(t.check_and_hit("a"));
-        assert!(!t.check_and_hit("a"));
-        assert!(t.check_and_hit("b"));
-        t.clear("a");
-        assert!(t.allows("a"));
     }
 }

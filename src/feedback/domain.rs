@@ -15,6 +15,8 @@ pub const MIN_BODY_CHARS: usize = 10;
 pub const MAX_NAME_CHARS: usize = 100;
 /// Longest contact (email or phone), in characters.
 pub const MAX_CONTACT_CHARS: usize = 254;
+/// Longest procedure code (ma_thu_tuc such as `1.000110`), in characters.
+pub const MAX_PROCEDURE_CHARS: usize = 20;
 
 /// What kind of submission it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -123,6 +125,8 @@ pub struct SubmissionForm {
     pub name: String,
     pub contact: String,
     pub consent_publish: bool,
+    /// The procedure's code (ma_thu_tuc), empty when the submission is about none.
+    pub procedure: String,
 }
 
 /// A validated submission.
@@ -135,6 +139,8 @@ pub struct NewSubmission {
     pub contact: String,
     pub contact_kind: ContactKind,
     pub consent_publish: bool,
+    /// The procedure's code (ma_thu_tuc): digits in dot-separated groups.
+    pub procedure: Option<String>,
 }
 
 /// The form's field names, as the page and the errors name them.
@@ -145,6 +151,7 @@ pub mod field {
     pub const NAME: &str = "ho-ten";
     pub const CONTACT: &str = "lien-he";
     pub const CONSENT: &str = "dong-y";
+    pub const PROCEDURE: &str = "thu-tuc";
 }
 
 /// Field name → Vietnamese message, in a stable order.
@@ -201,6 +208,18 @@ impl SubmissionForm {
                 "Vui lòng nhập một địa chỉ email (ví dụ ten@example.vn) hoặc số điện thoại (ví dụ 0912 345 678).",
             );
         }
+        let procedure = clean_line(&self.procedure);
+        let procedure_ok = procedure.chars().count() <= MAX_PROCEDURE_CHARS
+            && procedure.split('.').count() >= 2
+            && procedure
+                .split('.')
+                .all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()));
+        if !procedure.is_empty() && !procedure_ok {
+            errors.add(
+                field::PROCEDURE,
+                "Mã thủ tục gồm các nhóm chữ số cách nhau bằng dấu chấm (ví dụ 1.000110); để trống nếu không hỏi về một thủ tục.",
+            );
+        }
         match (kind, contact_kind, errors.is_empty()) {
             (Some(kind), Some((contact_kind, contact)), true) => Ok(NewSubmission {
                 kind,
@@ -210,6 +229,7 @@ impl SubmissionForm {
                 contact,
                 contact_kind,
                 consent_publish: self.consent_publish,
+                procedure: (!procedure.is_empty()).then_some(procedure),
             }),
             _ => Err(errors),
         }
@@ -321,6 +341,7 @@ mod tests {
             name: "Nguyễn Văn A".into(),
             contact: "a@example.vn".into(),
             consent_publish: true,
+            procedure: String::new(),
         }
     }
 
@@ -378,5 +399,28 @@ mod tests {
         let s = f.validate().unwrap();
         assert_eq!(s.body, "dòng một\n\ndòng hai");
         assert_eq!(s.name, "Nguyễn Văn A");
+    }
+
+    #[test]
+    fn procedure_codes() {
+        for (input, expect) in [
+            ("", Ok(None)),
+            (" 1.000110 ", Ok(Some("1.000110"))),
+            ("2.002345", Ok(Some("2.002345"))),
+            ("1.000110.1", Ok(Some("1.000110.1"))),
+            ("1000110", Err(())),
+            ("1..2", Err(())),
+            ("1.00011a", Err(())),
+            ("<script>", Err(())),
+            ("1.0000000000000000000000", Err(())),
+        ] {
+            let mut f = form();
+            f.procedure = input.into();
+            let got = f
+                .validate()
+                .map(|s| s.procedure)
+                .map_err(|e| assert!(e.get(field::PROCEDURE).is_some(), "{input}: {e:?}"));
+            assert_eq!(got, expect.map(|o| o.map(str::to_owned)), "{input}");
+        }
     }
 }

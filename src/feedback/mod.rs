@@ -33,7 +33,8 @@ pub use auth::{
 pub use deadline::{Calendar, vn_date};
 pub use domain::{
     ContactKind, FieldErrors, Kind, MAX_BODY_CHARS, MAX_CONTACT_CHARS, MAX_NAME_CHARS,
-    MAX_SUBJECT_CHARS, MIN_BODY_CHARS, NewSubmission, Status, SubmissionForm, field, parse_contact,
+    MAX_PROCEDURE_CHARS, MAX_SUBJECT_CHARS, MIN_BODY_CHARS, NewSubmission, Status, SubmissionForm,
+    field, parse_contact,
 };
 pub use ids::{normalize_code, now_ms, token, tracking_code};
 pub use mail::{MailOutcome, Mailer, SmtpMailer, deliver_pending};
@@ -157,8 +158,12 @@ impl Feedback {
             answers: ArcSwap::from_pointee(answers),
             calendar: Calendar::new(holidays),
             deadline_days: config.deadline_working_days,
-            submissions: Throttle::new(config.submissions_per_hour, Duration::from_secs(3600)),
-            failed_logins: Throttle::new(MAX_FAILED_LOGINS, LOGIN_WINDOW),
+            submissions: Throttle::new(
+                "submit",
+                config.submissions_per_hour,
+                Duration::from_secs(3600),
+            ),
+            failed_logins: Throttle::new("login", MAX_FAILED_LOGINS, LOGIN_WINDOW),
         })
     }
 
@@ -197,14 +202,19 @@ impl Feedback {
         }
         // A retry of a submission already stored is answered with its receipt, whatever the
         // rate: the limit must never make a double click look like a loss.
-        if !self.submissions.allows(client) {
-            return Err(FeedbackError::RateLimited);
+        if !self.submissions.allows(&self.store, client).await? {
+            return match self.store.receipt_for_key(idempotency_key).await? {
+                Some(receipt) => Ok(receipt),
+                None => Err(FeedbackError::RateLimited),
+            };
         }
         let routing = self.routing.load_full();
         let text = format!("{}. {}", new.subject, new.body);
-        let suggestion = tokio::task::spawn_blocking(move || routing.suggest(&text))
-            .await
-            .map_err(|e| FeedbackError::Corrupt(format!("routing: {e}")))??;
+        let linked = new.procedure.clone();
+        let suggestion =
+            tokio::task::spawn_blocking(move || routing.suggest_for(&text, linked.as_deref()))
+                .await
+                .map_err(|e| FeedbackError::Corrupt(format!("routing: {e}")))??;
         let reason = suggestion
             .reasons
             .iter()
@@ -219,8 +229,11 @@ impl Feedback {
             .submit(&new, idempotency_key, &suggestion, &reason, due)
             .await?;
         if receipt.created {
-            self.submissions.hit(client);
             tracing::info!(kind = new.kind.slug(), "submission received");
+            // Committed already: a failure to count it must not hide the receipt.
+            if let Err(e) = self.submissions.hit(&self.store, client).await {
+                tracing::warn!(error = %e, "submission not counted for the rate limit");
+            }
         }
         Ok(receipt)
     }
@@ -253,7 +266,9 @@ impl Feedback {
     ) -> Result<Option<Staff>, FeedbackError> {
         let user_key = format!("u:{username}");
         let client_key = format!("c:{client}");
-        if !self.failed_logins.allows(&user_key) || !self.failed_logins.allows(&client_key) {
+        if !self.failed_logins.allows(&self.store, &user_key).await?
+            || !self.failed_logins.allows(&self.store, &client_key).await?
+        {
             return Err(FeedbackError::RateLimited);
         }
         let row = self.store.user(username).await?;
@@ -271,20 +286,22 @@ impl Feedback {
         .map_err(|e| FeedbackError::Corrupt(format!("login: {e}")))?;
         match ok {
             Some(row) => {
-                self.failed_logins.clear(&user_key);
+                self.failed_logins.clear(&self.store, &user_key).await?;
                 self.store.record(&row.username, "login", None, "").await?;
                 Ok(Some(Staff::from_row(&row)?))
             }
             None => {
-                self.failed_logins.hit(&user_key);
-                self.failed_logins.hit(&client_key);
+                self.failed_logins.hit(&self.store, &user_key).await?;
+                self.failed_logins.hit(&self.store, &client_key).await?;
                 Ok(None)
             }
         }
     }
 
     /// Starts a session: returns the token (for the cookie) and the session's CSRF token.
+    /// Expired sessions are swept first.
     pub async fn start_session(&self, staff: &Staff) -> Result<(String, String), FeedbackError> {
+        self.sweep().await?;
         let session = token(32);
         let csrf = token(32);
         let expires = now_ms() + SESSION_TTL.as_millis() as i64;
@@ -444,8 +461,10 @@ impl Feedback {
         if !staff.is_admin() {
             return Err(FeedbackError::NotFound);
         }
-        let code = normalize_code(code).ok_or(FeedbackError::NotFound)?;
-        self.store.erase_submitter(&code, &staff.username).await?;
+        let item = self.item_for(staff, code).await?;
+        self.store
+            .erase_submitter(&item.code, &staff.username)
+            .await?;
         self.reload_answers().await
     }
 
@@ -481,6 +500,27 @@ impl Feedback {
                 Ok(Err(e)) => tracing::warn!(error = %e, "outbox round failed"),
                 Err(e) => tracing::warn!(error = %e, "outbox round failed"),
                 _ => {}
+            }
+        }
+    }
+
+    /// Deletes expired sessions and expired rate-limit events; returns how many of each.
+    pub async fn sweep(&self) -> Result<(u64, u64), FeedbackError> {
+        self.store.sweep(now_ms()).await
+    }
+
+    /// Runs [`Feedback::sweep`] every `every`, forever (run it as a task).
+    pub async fn run_sweeper(self: Arc<Self>, every: Duration) {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match self.sweep().await {
+                Ok((sessions, events)) if sessions + events > 0 => {
+                    tracing::info!(sessions, throttle_events = events, "expired rows swept");
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "sweep failed"),
             }
         }
     }

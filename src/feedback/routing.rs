@@ -23,6 +23,9 @@ pub const VOTERS: usize = 10;
 pub const FALLBACK_UNIT: &str = "VP";
 /// Past decisions count more than a procedure of the same score: staff made them.
 const PAST_WEIGHT: f32 = 1.5;
+/// The procedure the person named (from its page, or its code typed) votes with this many
+/// times the weight of everything the text matched: they said what it is about.
+const LINKED_WEIGHT: f32 = 2.0;
 
 /// A procedure, as routing needs it.
 #[derive(Debug, Clone, Deserialize)]
@@ -82,6 +85,13 @@ pub enum Reason {
     Remit { unit: String, words: Vec<String> },
     /// A similar earlier item went to this unit.
     Past { unit: String, words: Vec<String> },
+    /// The person named this procedure (its page's link, or its code).
+    Linked {
+        code: String,
+        name: String,
+        ministry: String,
+        linh_vuc: String,
+    },
     /// Nothing pointed inside the ministry: the general intake desk.
     Fallback,
 }
@@ -115,6 +125,14 @@ impl Reason {
                 name(unit),
                 words(w)
             ),
+            Reason::Linked {
+                code,
+                name: p,
+                ministry,
+                linh_vuc,
+            } => format!(
+                "Người gửi hỏi về thủ tục “{p}” ({code}) của {ministry}, lĩnh vực {linh_vuc}"
+            ),
             Reason::Fallback => {
                 "Không có dấu hiệu rõ về đơn vị: chuyển Văn phòng Bộ (đầu mối tiếp nhận)".to_owned()
             }
@@ -144,6 +162,8 @@ enum Entry {
 pub struct RoutingModel {
     units: Units,
     procedures: Vec<Procedure>,
+    /// Procedure code → position in `procedures`.
+    by_code: HashMap<String, usize>,
     past: Vec<PastItem>,
     entries: Vec<Entry>,
     texts: Vec<String>,
@@ -178,9 +198,15 @@ impl RoutingModel {
             }
         }
         let index = TextIndex::build(texts.iter().map(String::as_str))?;
+        let by_code = procedures
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.code.clone(), i))
+            .collect();
         Ok(RoutingModel {
             units,
             procedures,
+            by_code,
             past,
             entries,
             texts,
@@ -201,7 +227,18 @@ impl RoutingModel {
 
     /// The suggestion for `text`.
     pub fn suggest(&self, text: &str) -> Result<Suggestion, FeedbackError> {
-        self.suggest_excluding(text, None)
+        self.suggest_with(text, None, None)
+    }
+
+    /// The suggestion for `text` about the procedure coded `linked` (ma_thu_tuc), when the
+    /// person named one: its ministry, and inside Bộ Tư pháp its lĩnh vực's unit, outweigh the
+    /// text. An unknown code is ignored.
+    pub fn suggest_for(
+        &self,
+        text: &str,
+        linked: Option<&str>,
+    ) -> Result<Suggestion, FeedbackError> {
+        self.suggest_with(text, None, linked)
     }
 
     /// [`RoutingModel::suggest`], ignoring one procedure (by code): the leave-one-out figure.
@@ -209,6 +246,25 @@ impl RoutingModel {
         &self,
         text: &str,
         exclude_procedure: Option<&str>,
+    ) -> Result<Suggestion, FeedbackError> {
+        self.suggest_with(text, exclude_procedure, None)
+    }
+
+    /// Where a procedure's items go: inside Bộ Tư pháp the unit of its lĩnh vực, elsewhere the
+    /// ministry's entry.
+    fn unit_of_procedure(&self, p: &Procedure) -> Option<String> {
+        if p.ministry == HOME_MINISTRY {
+            self.units.for_linh_vuc(&p.linh_vuc).map(|u| u.code.clone())
+        } else {
+            self.units.for_ministry(&p.ministry).map(|u| u.code.clone())
+        }
+    }
+
+    fn suggest_with(
+        &self,
+        text: &str,
+        exclude_procedure: Option<&str>,
+        linked: Option<&str>,
     ) -> Result<Suggestion, FeedbackError> {
         let found: Vec<_> = self
             .index
@@ -229,11 +285,7 @@ impl RoutingModel {
             let (ministry, unit, weight, reason) = match &self.entries[f.pos] {
                 Entry::Procedure(i) => {
                     let p = &self.procedures[*i];
-                    let unit = if p.ministry == HOME_MINISTRY {
-                        self.units.for_linh_vuc(&p.linh_vuc).map(|u| u.code.clone())
-                    } else {
-                        self.units.for_ministry(&p.ministry).map(|u| u.code.clone())
-                    };
+                    let unit = self.unit_of_procedure(p);
                     let reason = Reason::Procedure {
                         name: p.name.clone(),
                         ministry: p.ministry.clone(),
@@ -275,6 +327,29 @@ impl RoutingModel {
                 *unit_votes.entry(u).or_default() += score;
             }
             reasons.push((ministry, reason));
+        }
+        if let Some(p) = linked
+            .and_then(|code| self.by_code.get(code))
+            .map(|i| &self.procedures[*i])
+        {
+            let text_votes: f32 = ministries.values().sum();
+            let score = LINKED_WEIGHT * text_votes.max(1.0);
+            *ministries.entry(p.ministry.clone()).or_default() += score;
+            if let Some(u) = self.unit_of_procedure(p) {
+                *unit_votes.entry(u).or_default() += score;
+            }
+            reasons.insert(
+                0,
+                (
+                    p.ministry.clone(),
+                    Reason::Linked {
+                        code: p.code.clone(),
+                        name: p.name.clone(),
+                        ministry: p.ministry.clone(),
+                        linh_vuc: p.linh_vuc.clone(),
+                    },
+                ),
+            );
         }
         let total: f32 = ministries.values().sum();
         let best = ministries

@@ -14,12 +14,26 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor, Row};
 
 use super::FeedbackError;
+use super::auth::token_hash;
 use super::domain::{ContactKind, Kind, NewSubmission, Status};
-use super::ids::{now_ms, row_id, tracking_code};
+use super::ids::{now_ms, row_id, token, tracking_code};
 use super::routing::Suggestion;
 use crate::model::Date;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+/// The portable migrations (`migrations/*.sql`), then the few that only one dialect can say
+/// (`migrations/sqlite/`, `migrations/postgres/`: the same versions in each, such as the
+/// audit log's triggers). They share one history table, so each ignores the other's versions.
+fn migrators(sqlite: bool) -> [sqlx::migrate::Migrator; 2] {
+    let mut portable = sqlx::migrate!("./migrations");
+    let mut dialect = if sqlite {
+        sqlx::migrate!("./migrations/sqlite")
+    } else {
+        sqlx::migrate!("./migrations/postgres")
+    };
+    portable.set_ignore_missing(true);
+    dialect.set_ignore_missing(true);
+    [portable, dialect]
+}
 
 /// Connections kept to SQLite: one writer at a time anyway, a few readers beside it.
 const SQLITE_CONNECTIONS: u32 = 4;
@@ -31,6 +45,8 @@ const SQLITE_BUSY_TIMEOUT_MS: u32 = 30_000;
 pub struct Store {
     pool: AnyPool,
     sqlite: bool,
+    /// Made once per database: throttle keys are stored as SHA-256 of salt, scope and key.
+    throttle_salt: String,
 }
 
 /// What the person is given once the submission is committed.
@@ -79,6 +95,8 @@ pub struct Item {
     pub received_at: i64,
     pub due_date: Date,
     pub answered_at: Option<i64>,
+    /// The procedure it is about (ma_thu_tuc), when the person named one.
+    pub procedure: Option<String>,
     pub suggestion: Option<StoredSuggestion>,
     pub answer: Option<Answer>,
 }
@@ -210,8 +228,104 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(db)?;
-        MIGRATOR.run(&pool).await?;
-        Ok(Store { pool, sqlite })
+        for migrator in migrators(sqlite) {
+            migrator.run(&pool).await?;
+        }
+        sqlx::query(
+            "INSERT INTO store_secrets (name, value) VALUES ('throttle_salt', $1) \
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(token(32))
+        .execute(&pool)
+        .await
+        .map_err(db)?;
+        let throttle_salt =
+            sqlx::query("SELECT value FROM store_secrets WHERE name = 'throttle_salt'")
+                .fetch_one(&pool)
+                .await
+                .and_then(|r| r.try_get("value"))
+                .map_err(db)?;
+        Ok(Store {
+            pool,
+            sqlite,
+            throttle_salt,
+        })
+    }
+
+    fn throttle_key(&self, scope: &str, key: &str) -> String {
+        token_hash(&format!("{}\u{1f}{scope}\u{1f}{key}", self.throttle_salt))
+    }
+
+    /// Events of `scope` counted for `key` whose window has not ended at `now` (milliseconds).
+    pub async fn throttle_count(
+        &self,
+        scope: &str,
+        key: &str,
+        now: i64,
+    ) -> Result<i64, FeedbackError> {
+        sqlx::query(
+            "SELECT COUNT(*) AS n FROM throttle_events \
+             WHERE scope = $1 AND key_hash = $2 AND expires_at > $3",
+        )
+        .bind(scope)
+        .bind(self.throttle_key(scope, key))
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await
+        .and_then(|r| r.try_get("n"))
+        .map_err(db)
+    }
+
+    /// Counts one event of `scope` for `key` at `now`, for `window_ms`.
+    pub async fn throttle_hit(
+        &self,
+        scope: &str,
+        key: &str,
+        now: i64,
+        window_ms: i64,
+    ) -> Result<(), FeedbackError> {
+        sqlx::query(
+            "INSERT INTO throttle_events (id, scope, key_hash, at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(row_id(now))
+        .bind(scope)
+        .bind(self.throttle_key(scope, key))
+        .bind(now)
+        .bind(now + window_ms)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    /// Forgets the events of `scope` for `key` (a successful login clears its failures).
+    pub async fn throttle_clear(&self, scope: &str, key: &str) -> Result<(), FeedbackError> {
+        sqlx::query("DELETE FROM throttle_events WHERE scope = $1 AND key_hash = $2")
+            .bind(scope)
+            .bind(self.throttle_key(scope, key))
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    /// Deletes the sessions and throttle events that have expired at `now`; returns how many
+    /// of each.
+    pub async fn sweep(&self, now: i64) -> Result<(u64, u64), FeedbackError> {
+        let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?
+            .rows_affected();
+        let events = sqlx::query("DELETE FROM throttle_events WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?
+            .rows_affected();
+        Ok((sessions, events))
     }
 
     /// The URL of the SQLite database in `dir`, created when missing.
@@ -243,7 +357,8 @@ impl Store {
         // have to upgrade, and could fail under contention), and the unique key decides.
         let inserted = sqlx::query(
             "INSERT INTO submissions (code, idempotency_key, kind, subject, body, consent_publish, \
-             status, unit, received_at, due_date) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $9) \
+             status, unit, received_at, due_date, procedure_code) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $9, $10) \
              ON CONFLICT (idempotency_key) DO NOTHING",
         )
         .bind(&code)
@@ -255,25 +370,19 @@ impl Store {
         .bind(Status::Received.slug())
         .bind(now)
         .bind(due_date.to_string())
+        .bind(s.procedure.as_deref())
         .execute(&mut *tx)
         .await
         .map_err(db)?
         .rows_affected();
         if inserted == 0 {
-            let row = sqlx::query(
-                "SELECT code, received_at, due_date FROM submissions WHERE idempotency_key = $1",
-            )
-            .bind(idempotency_key)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(db)?;
+            let row = sqlx::query(RECEIPT_BY_KEY)
+                .bind(idempotency_key)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db)?;
             tx.commit().await.map_err(db)?;
-            return Ok(Receipt {
-                code: row.try_get("code").map_err(db)?,
-                received_at: row.try_get("received_at").map_err(db)?,
-                due_date: date_of(&row.try_get::<String, _>("due_date").map_err(db)?)?,
-                created: false,
-            });
+            return receipt_of(&row);
         }
         sqlx::query(
             "INSERT INTO submitters (code, name, contact, contact_kind) VALUES ($1, $2, $3, $4)",
@@ -323,6 +432,21 @@ impl Store {
             due_date,
             created: true,
         })
+    }
+
+    /// The receipt of the submission made with `idempotency_key`, if there is one.
+    pub async fn receipt_for_key(
+        &self,
+        idempotency_key: &str,
+    ) -> Result<Option<Receipt>, FeedbackError> {
+        sqlx::query(RECEIPT_BY_KEY)
+            .bind(idempotency_key)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?
+            .as_ref()
+            .map(receipt_of)
+            .transpose()
     }
 
     /// The public view of a submission: never its submitter.
@@ -391,7 +515,7 @@ impl Store {
     pub async fn item(&self, code: &str) -> Result<Option<Item>, FeedbackError> {
         let Some(r) = sqlx::query(
             "SELECT s.code, s.kind, s.subject, s.body, s.consent_publish, s.status, s.unit, \
-             s.received_at, s.due_date, s.answered_at, \
+             s.received_at, s.due_date, s.answered_at, s.procedure_code, \
              r.suggested_unit, r.confidence, r.reason, r.decided_unit, r.decided_by, \
              a.draft, a.drafted_by, a.approved_by, a.public_question, a.published_at \
              FROM submissions s LEFT JOIN routing r ON r.code = s.code \
@@ -417,6 +541,7 @@ impl Store {
             received_at: r.try_get("received_at").map_err(db)?,
             due_date: date_of(&r.try_get::<String, _>("due_date").map_err(db)?)?,
             answered_at: r.try_get("answered_at").map_err(db)?,
+            procedure: r.try_get("procedure_code").map_err(db)?,
             suggestion: match suggested {
                 Some(unit) => Some(StoredSuggestion {
                     unit,
@@ -954,6 +1079,19 @@ impl Store {
         cols.sort();
         Ok(cols)
     }
+}
+
+const RECEIPT_BY_KEY: &str =
+    "SELECT code, received_at, due_date FROM submissions WHERE idempotency_key = $1";
+
+/// The receipt of an earlier submission (a repeated idempotency key).
+fn receipt_of(row: &sqlx::any::AnyRow) -> Result<Receipt, FeedbackError> {
+    Ok(Receipt {
+        code: row.try_get("code").map_err(db)?,
+        received_at: row.try_get("received_at").map_err(db)?,
+        due_date: date_of(&row.try_get::<String, _>("due_date").map_err(db)?)?,
+        created: false,
+    })
 }
 
 fn user_row(r: &sqlx::any::AnyRow) -> Result<UserRow, FeedbackError> {

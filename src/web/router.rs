@@ -46,6 +46,8 @@ pub fn router(state: AppState) -> Router {
         .route("/procedures", get(api::procedures_search))
         .route("/procedures/suggest", get(api::procedures_suggest))
         .route("/procedures/{ma}", get(api::procedure))
+        .route("/feedback", post(api::feedback_submit))
+        .route("/feedback/{code}", get(api::feedback_track))
         .route("/openapi.json", get(api::openapi))
         .fallback(api::not_found);
 

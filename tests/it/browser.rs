@@ -33,15 +33,15 @@ const INSTALL_HINT: &str =
 const FAILING_IMPACTS: &[&str] = &["serious", "critical"];
 
 /// A screen to walk the site on: its name (used in file names) and size in CSS pixels.
-struct Viewport {
-    name: &'static str,
+pub struct Viewport {
+    pub name: &'static str,
     width: u32,
     height: u32,
     /// Emulate a phone (touch, mobile user agent) rather than size a desktop window.
     mobile: bool,
 }
 
-const VIEWPORTS: &[Viewport] = &[
+pub const VIEWPORTS: &[Viewport] = &[
     Viewport {
         name: "desktop",
         width: 1280,
@@ -58,21 +58,21 @@ const VIEWPORTS: &[Viewport] = &[
 
 /// Writes straight to the process's stderr, past the test harness's capture, so that a skip or
 /// the list of screenshots shows in `cargo test`'s output.
-fn say(message: &str) {
+pub fn say(message: &str) {
     let _ = writeln!(std::io::stderr(), "{message}");
 }
 
-struct Tools {
-    chromium: PathBuf,
-    chromedriver: PathBuf,
-    axe: String,
+pub struct Tools {
+    pub chromium: PathBuf,
+    pub chromedriver: PathBuf,
+    pub axe: String,
 }
 
 fn env_path(var: &str, default: &str) -> PathBuf {
     std::env::var_os(var).map_or_else(|| PathBuf::from(default), PathBuf::from)
 }
 
-fn find_tools() -> Result<Tools, String> {
+pub fn find_tools() -> Result<Tools, String> {
     let chromium = env_path("TRACUU_CHROMIUM", CHROMIUM);
     let chromedriver = env_path("TRACUU_CHROMEDRIVER", CHROMEDRIVER);
     let axe_path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -99,7 +99,7 @@ fn find_tools() -> Result<Tools, String> {
 }
 
 /// Where screenshots and the report go: `<target>/browser/`.
-fn output_dir() -> PathBuf {
+pub fn output_dir() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
         || Path::new(env!("CARGO_MANIFEST_DIR")).join("target"),
         PathBuf::from,
@@ -115,13 +115,13 @@ fn free_port() -> u16 {
 }
 
 /// chromedriver, killed when dropped (also when the test fails).
-struct Driver {
+pub struct Driver {
     child: Child,
     url: String,
 }
 
 impl Driver {
-    fn start(path: &Path) -> Driver {
+    pub fn start(path: &Path) -> Driver {
         let port = free_port();
         let child = Command::new(path)
             .arg(format!("--port={port}"))
@@ -153,7 +153,7 @@ impl Drop for Driver {
     }
 }
 
-async fn open_browser(driver: &Driver, chromium: &Path, vp: &Viewport) -> Client {
+pub async fn open_browser(driver: &Driver, chromium: &Path, vp: &Viewport) -> Client {
     let mut options = json!({
         "binary": chromium,
         "args": [
@@ -191,13 +191,13 @@ async fn open_browser(driver: &Driver, chromium: &Path, vp: &Viewport) -> Client
 }
 
 /// One page's axe result: every violation, and whether it fails the test.
-struct Audit {
+pub struct Audit {
     page: String,
     violations: Vec<Value>,
 }
 
 impl Audit {
-    fn failing(&self) -> impl Iterator<Item = &Value> {
+    pub fn failing(&self) -> impl Iterator<Item = &Value> {
         self.violations
             .iter()
             .filter(|v| FAILING_IMPACTS.contains(&v["impact"].as_str().unwrap_or("")))
@@ -206,7 +206,7 @@ impl Audit {
 
 /// Runs axe-core on the current page. The script is injected through WebDriver, which the
 /// page's CSP does not govern; the page's own CSP stays as served (checked in [`csp_holds`]).
-async fn audit(client: &Client, axe: &str, page: &str) -> Audit {
+pub async fn audit(client: &Client, axe: &str, page: &str) -> Audit {
     let loaded = client
         .execute(&format!("{axe}\n;return typeof window.axe;"), vec![])
         .await
@@ -237,7 +237,7 @@ async fn audit(client: &Client, axe: &str, page: &str) -> Audit {
 }
 
 /// The page's CSP is in force: an inline script added to it does not run.
-async fn csp_holds(client: &Client) -> bool {
+pub async fn csp_holds(client: &Client) -> bool {
     client
         .execute(
             r#"const s = document.createElement("script");
@@ -251,7 +251,7 @@ async fn csp_holds(client: &Client) -> bool {
         == json!(false)
 }
 
-async fn path_of(client: &Client) -> String {
+pub async fn path_of(client: &Client) -> String {
     let url = client.current_url().await.expect("current url");
     match url.query() {
         Some(q) => format!("{}?{q}", url.path()),
@@ -259,7 +259,7 @@ async fn path_of(client: &Client) -> String {
     }
 }
 
-async fn text_of(client: &Client, css: &str) -> String {
+pub async fn text_of(client: &Client, css: &str) -> String {
     client
         .find(Locator::Css(css))
         .await
@@ -269,7 +269,7 @@ async fn text_of(client: &Client, css: &str) -> String {
         .expect("element text")
 }
 
-async fn click(client: &Client, css: &str) {
+pub async fn click(client: &Client, css: &str) {
     client
         .find(Locator::Css(css))
         .await
@@ -280,7 +280,7 @@ async fn click(client: &Client, css: &str) {
 }
 
 /// Waits until the browser has left `from` (a link or a form was followed).
-async fn wait_left(client: &Client, from: &str) -> String {
+pub async fn wait_left(client: &Client, from: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let now = path_of(client).await;
@@ -296,28 +296,42 @@ async fn wait_left(client: &Client, from: &str) -> String {
     }
 }
 
-struct Walk<'a> {
-    client: Client,
-    base: String,
-    axe: &'a str,
-    viewport: &'static str,
-    dir: PathBuf,
-    shots: Vec<PathBuf>,
-    audits: Vec<Audit>,
+pub struct Walk<'a> {
+    pub client: Client,
+    pub base: String,
+    pub axe: &'a str,
+    pub viewport: &'static str,
+    pub dir: PathBuf,
+    pub shots: Vec<PathBuf>,
+    pub audits: Vec<Audit>,
 }
 
 impl Walk<'_> {
     /// Screenshot and audit of the page the browser is on.
-    async fn record(&mut self, name: &str) {
+    pub async fn record(&mut self, name: &str) {
         let png = self.client.screenshot().await.expect("screenshot");
         let path = self.dir.join(format!("{}-{name}.png", self.viewport));
         std::fs::write(&path, png).expect("writing the screenshot");
         self.shots.push(path);
         let page = format!("{} {name} ({})", self.viewport, path_of(&self.client).await);
+        // Two elements with one id break labels and in-page links (axe-core no longer checks).
+        let twice = self
+            .client
+            .execute(
+                r#"const seen = new Set(), twice = new Set();
+                   for (const e of document.querySelectorAll("[id]")) {
+                       (seen.has(e.id) ? twice : seen).add(e.id);
+                   }
+                   return [...twice];"#,
+                vec![],
+            )
+            .await
+            .expect("listing ids");
+        assert_eq!(twice, json!([]), "{page}: ids used twice");
         self.audits.push(audit(&self.client, self.axe, &page).await);
     }
 
-    async fn goto(&self, path: &str) {
+    pub async fn goto(&self, path: &str) {
         self.client
             .goto(&format!("{}{path}", self.base))
             .await
@@ -440,7 +454,7 @@ impl Walk<'_> {
     }
 }
 
-fn describe(v: &Value) -> String {
+pub fn describe(v: &Value) -> String {
     let nodes: Vec<String> = v["nodes"]
         .as_array()
         .into_iter()
@@ -458,10 +472,11 @@ fn describe(v: &Value) -> String {
     )
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn pages_in_chromium_are_accessible() {
-    let tools = match find_tools() {
-        Ok(t) => t,
+/// The tools, or `None` after saying why the test is skipped; a failure instead under
+/// `TRACUU_REQUIRE_BROWSER=1`.
+pub fn tools_or_skip(test: &str) -> Option<Tools> {
+    match find_tools() {
+        Ok(t) => Some(t),
         Err(missing) => {
             let required = std::env::var("TRACUU_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
             assert!(
@@ -469,10 +484,55 @@ async fn pages_in_chromium_are_accessible() {
                 "TRACUU_REQUIRE_BROWSER=1 but the browser test cannot run: {missing}. Install: {INSTALL_HINT}"
             );
             say(&format!(
-                "browser test SKIPPED: {missing}. Install: {INSTALL_HINT} (TRACUU_REQUIRE_BROWSER=1 makes this a failure)"
+                "{test} SKIPPED: {missing}. Install: {INSTALL_HINT} (TRACUU_REQUIRE_BROWSER=1 makes this a failure)"
             ));
-            return;
+            None
         }
+    }
+}
+
+/// Writes the axe report of `audits` to `<dir>/{report}`, lists the screenshots and every
+/// violation on stderr, and fails on any serious or critical one.
+pub fn conclude(test: &str, report: &str, dir: &Path, shots: &[PathBuf], audits: &[Audit]) {
+    let json: Vec<Value> = audits
+        .iter()
+        .map(|a| json!({ "page": a.page, "violations": a.violations }))
+        .collect();
+    let report_path = dir.join(report);
+    std::fs::write(&report_path, serde_json::to_vec_pretty(&json).unwrap())
+        .expect("writing the axe report");
+    let mut listing = vec![format!(
+        "{test}: {} pages audited with axe-core; screenshots and {}:",
+        audits.len(),
+        report_path.display()
+    )];
+    listing.extend(shots.iter().map(|p| format!("  {}", p.display())));
+    for a in audits {
+        for v in &a.violations {
+            listing.push(format!("  {}: {}", a.page, describe(v).trim_start()));
+        }
+    }
+    say(&listing.join("\n"));
+
+    let failures: Vec<String> = audits
+        .iter()
+        .flat_map(|a| {
+            a.failing()
+                .map(move |v| format!("  {}\n{}", a.page, describe(v)))
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} serious or critical accessibility violations:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_in_chromium_are_accessible() {
+    let Some(tools) = tools_or_skip("browser test") else {
+        return;
     };
 
     // The portal on the starter index, on a free port.
@@ -506,38 +566,5 @@ async fn pages_in_chromium_are_accessible() {
     }
     drop(driver);
     server.abort();
-
-    let report: Vec<Value> = audits
-        .iter()
-        .map(|a| json!({ "page": a.page, "violations": a.violations }))
-        .collect();
-    let report_path = dir.join("axe.json");
-    std::fs::write(&report_path, serde_json::to_vec_pretty(&report).unwrap())
-        .expect("writing the axe report");
-    let mut listing = vec![format!(
-        "browser test: {} pages audited with axe-core; screenshots and {}:",
-        audits.len(),
-        report_path.display()
-    )];
-    listing.extend(shots.iter().map(|p| format!("  {}", p.display())));
-    for a in &audits {
-        for v in &a.violations {
-            listing.push(format!("  {}: {}", a.page, describe(v).trim_start()));
-        }
-    }
-    say(&listing.join("\n"));
-
-    let failures: Vec<String> = audits
-        .iter()
-        .flat_map(|a| {
-            a.failing()
-                .map(move |v| format!("  {}\n{}", a.page, describe(v)))
-        })
-        .collect();
-    assert!(
-        failures.is_empty(),
-        "{} serious or critical accessibility violations:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    conclude("browser test", "axe.json", &dir, &shots, &audits);
 }

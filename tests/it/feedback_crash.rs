@@ -32,8 +32,8 @@ fn input(body: &str, name: &str) -> Option<String> {
     Some(body[at..].split('"').next()?.to_owned())
 }
 
-/// One submission: open the form, post it. The tracking code when it was acknowledged.
-fn submit(addr: &str, i: usize) -> Option<String> {
+/// Opens the form: the CSRF cookie, its token and the idempotency key.
+fn open_form(addr: &str) -> Option<(String, String, String)> {
     let (_, head, body) = http(
         addr,
         &format!("GET /gop-y HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
@@ -49,22 +49,13 @@ fn submit(addr: &str, i: usize) -> Option<String> {
         .split(';')
         .next()?
         .to_owned();
-    let csrf = input(&body, "csrf")?;
-    let key = input(&body, "khoa")?;
+    Some((cookie, input(&body, "csrf")?, input(&body, "khoa")?))
+}
+
+/// Posts the form's `fields` with the cookie: the status and the body.
+fn post_form(addr: &str, cookie: &str, fields: &[(&str, &str)]) -> Option<(u16, String)> {
     let form: String = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs([
-            ("csrf", csrf.as_str()),
-            ("khoa", key.as_str()),
-            ("loai", "hoi-phap-luat"),
-            ("chu-de", "Đăng ký kết hôn"),
-            (
-                "noi-dung",
-                &format!("Câu hỏi số {i}: đăng ký kết hôn với người nước ngoài cần giấy tờ gì?"),
-            ),
-            ("ho-ten", "Người Gửi"),
-            ("lien-he", "nguoi.gui@example.vn"),
-            ("buoc", "gui"),
-        ])
+        .extend_pairs(fields)
         .finish();
     let (status, _, body) = http(
         addr,
@@ -73,6 +64,27 @@ fn submit(addr: &str, i: usize) -> Option<String> {
              Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
             form.len()
         ),
+    )?;
+    Some((status, body))
+}
+
+/// One submission: open the form, post it. The tracking code when it was acknowledged.
+fn submit(addr: &str, i: usize) -> Option<String> {
+    let (cookie, csrf, key) = open_form(addr)?;
+    let text = format!("Câu hỏi số {i}: đăng ký kết hôn với người nước ngoài cần giấy tờ gì?");
+    let (status, body) = post_form(
+        addr,
+        &cookie,
+        &[
+            ("csrf", csrf.as_str()),
+            ("khoa", key.as_str()),
+            ("loai", "hoi-phap-luat"),
+            ("chu-de", "Đăng ký kết hôn"),
+            ("noi-dung", &text),
+            ("ho-ten", "Người Gửi"),
+            ("lien-he", "nguoi.gui@example.vn"),
+            ("buoc", "gui"),
+        ],
     )?;
     if status != 200 {
         return None;
@@ -87,14 +99,19 @@ fn free_addr() -> String {
 }
 
 fn start(config: &Path, addr: &str) -> Child {
+    start_logging(config, addr, "warn", Stdio::null())
+}
+
+/// `tracuu serve` with `RUST_LOG=log`, its log (stderr) going to `to`.
+fn start_logging(config: &Path, addr: &str, log: &str, to: Stdio) -> Child {
     let child = Command::new(env!("CARGO_BIN_EXE_tracuu"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(["--config", config.to_str().unwrap(), "--index-dir"])
         .arg(content_index_dir())
         .args(["serve", "--addr", addr])
-        .env("RUST_LOG", "warn")
+        .env("RUST_LOG", log)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(to)
         .spawn()
         .expect("tracuu starts");
     let started = Instant::now();
@@ -108,20 +125,24 @@ fn start(config: &Path, addr: &str) -> Child {
     child
 }
 
-#[test]
-fn every_acknowledged_submission_survives_sigkill() {
+/// A directory for a server: its feedback store's directory and a `tracuu.toml` with `[feedback]`
+/// pointing there, plus `more` lines.
+fn server_dir(more: &str) -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
     std::fs::create_dir_all(&db).unwrap();
     let config = dir.path().join("tracuu.toml");
     std::fs::write(
         &config,
-        format!(
-            "[feedback]\ndata_dir = {:?}\nsubmissions_per_hour = 1000000\n",
-            db.to_str().unwrap()
-        ),
+        format!("[feedback]\ndata_dir = {:?}\n{more}", db.to_str().unwrap()),
     )
     .unwrap();
+    (dir, db, config)
+}
+
+#[test]
+fn every_acknowledged_submission_survives_sigkill() {
+    let (_dir, db, config) = server_dir("submissions_per_hour = 1000000\n");
     let addr = free_addr();
     let mut server = start(&config, &addr);
 
@@ -188,4 +209,80 @@ fn every_acknowledged_submission_survives_sigkill() {
         acked.len(),
         codes.len()
     );
+}
+
+/// The real server, logging at debug level (ours and every dependency's) while a person sends a
+/// form with a mistake, previews similar answers, submits, and opens the tracking page: the log
+/// has the requests, and no name, contact, text or client address.
+#[test]
+fn the_server_logs_no_personal_data() {
+    let (dir, _db, config) = server_dir("");
+    let log_path = dir.path().join("serve.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let addr = free_addr();
+    let mut server = start_logging(&config, &addr, "debug", Stdio::from(log));
+
+    let (name, contact, text) = (
+        "Hoàng Thị Kín",
+        "hoang.kin@example.vn",
+        "Bí mật riêng: hàng xóm lấn đất nhà tôi ở thửa số 1234, tôi phải làm gì?",
+    );
+    let (cookie, csrf, key) = open_form(&addr).expect("the form");
+    let fields = |contact: &'static str, step: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("khoa", key.clone()),
+            ("loai", "hoi-phap-luat".to_owned()),
+            ("chu-de", "Tranh chấp đất đai".to_owned()),
+            ("noi-dung", text.to_owned()),
+            ("ho-ten", name.to_owned()),
+            ("lien-he", contact.to_owned()),
+            ("dong-y", "1".to_owned()),
+            ("buoc", step.to_owned()),
+        ]
+    };
+    let send = |f: Vec<(&str, String)>| {
+        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        post_form(&addr, &cookie, &pairs).expect("a reply")
+    };
+    assert_eq!(send(fields("không-phải-liên-hệ", "gui")).0, 400);
+    assert_eq!(send(fields("hoang.kin@example.vn", "xem-truoc")).0, 200);
+    let (status, body) = send(fields("hoang.kin@example.vn", "gui"));
+    assert_eq!(status, 200, "{body}");
+    let at = body.find("/theo-doi/").unwrap();
+    let code = body[at + 10..at + 29].to_owned();
+    let (status, _, _) = http(
+        &addr,
+        &format!("GET /theo-doi/{code} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+    )
+    .unwrap();
+    assert_eq!(status, 200);
+    std::thread::sleep(Duration::from_millis(300));
+    server.kill().unwrap();
+    server.wait().unwrap();
+
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(log.contains("submission received"), "{log}");
+    assert!(log.contains("/gop-y"), "the requests are logged: {log}");
+    for secret in [
+        name,
+        contact,
+        "hoang.kin",
+        "Hoàng",
+        "lấn đất",
+        "thửa số",
+        "Tranh chấp",
+        "không-phải-liên-hệ",
+        &form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>(),
+        "hoang.kin%40example.vn",
+    ] {
+        let lines: Vec<&str> = log.lines().filter(|l| l.contains(secret)).collect();
+        assert!(lines.is_empty(), "the log has {secret:?}: {lines:#?}");
+    }
+    // The client's address: only the line saying where the server listens names 127.0.0.1.
+    let client_lines: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("127.0.0.1") && !l.contains("serving"))
+        .collect();
+    assert!(client_lines.is_empty(), "{client_lines:#?}");
 }

@@ -116,6 +116,7 @@ pub fn form(body: &str) -> SubmissionForm {
         name: "Trần Thị Riêng Tư".into(),
         contact: "rieng.tu@example.vn".into(),
         consent_publish: true,
+        procedure: String::new(),
     }
 }
 

@@ -609,3 +609,309 @@ async fn the_whole_flow_and_unit_isolation() {
         db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_procedure_page_opens_the_form_and_its_procedure_routes_the_item() {
+    for db in dbs().await {
+        let name = db.name;
+        let mut config = db.config();
+        config.procedures_file = Some(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("content/procedures/procedures-curated.jsonl.gz"),
+        );
+        let state = state_with(Feedback::open(&config).await.unwrap(), PUBLIC_URL);
+        let mut b = Browser::new(&state);
+
+        // The procedure's page links the form with the kind, subject and code filled in.
+        let page = b.get("/thu-tuc/1.000110").await;
+        page.status(StatusCode::OK)
+            .has("Hỏi hoặc góp ý về thủ tục này");
+        let at = page.body.find("href=\"/gop-y?").expect("the form link") + 6;
+        let link = page.body[at..]
+            .split('"')
+            .next()
+            .unwrap()
+            .replace("&amp;", "&");
+        assert!(link.contains("thu-tuc=1.000110"), "{link}");
+        let form = b.get(&link).await;
+        form.status(StatusCode::OK)
+            .has(r#"value="gop-y" checked"#)
+            .has(r#"name="thu-tuc" type="text" value="1.000110""#)
+            .has("Thủ tục đăng ký khai sinh có yếu tố nước ngoài");
+        let (csrf, key) = (form.input("csrf"), form.input("khoa"));
+
+        // A complaint that names no field of law: the procedure decides where it goes.
+        let text = "Tôi nộp hồ sơ đã ba tuần mà chưa có kết quả, gọi điện không ai trả lời.";
+        let mut f = fields(&csrf, &key, text, "gui");
+        f.push(("thu-tuc", "1.000110"));
+        let code = code_of(b.post("/gop-y", &f).await.status(StatusCode::OK));
+        let item = db.store().await.item(&code).await.unwrap().unwrap();
+        assert_eq!(item.procedure.as_deref(), Some("1.000110"), "{name}");
+        let s = item.suggestion.unwrap();
+        assert_eq!(s.unit, "HCTP", "{name}: {}", s.reason);
+        assert!(
+            s.reason.starts_with(
+                "Người gửi hỏi về thủ tục “Thủ tục đăng ký khai sinh có yếu tố nước ngoài"
+            ),
+            "{name}: {}",
+            s.reason
+        );
+        assert!(s.reason.contains("lĩnh vực Hộ tịch"), "{}", s.reason);
+
+        // Another ministry's procedure goes to that ministry.
+        let (csrf, key) = open_form(&mut b).await;
+        let mut f = fields(&csrf, &key, text, "gui");
+        f.push(("thu-tuc", "1.000232"));
+        let code = code_of(b.post("/gop-y", &f).await.status(StatusCode::OK));
+        let s = db
+            .store()
+            .await
+            .item(&code)
+            .await
+            .unwrap()
+            .unwrap()
+            .suggestion
+            .unwrap();
+        assert!(s.reason.contains("của Bộ Công an"), "{name}: {}", s.reason);
+        assert_ne!(s.unit, "HCTP", "{name}");
+
+        // Without a procedure the same text has no such reason.
+        let (csrf, key) = open_form(&mut b).await;
+        let code = code_of(
+            b.post("/gop-y", &fields(&csrf, &key, text, "gui"))
+                .await
+                .status(StatusCode::OK),
+        );
+        let item = db.store().await.item(&code).await.unwrap().unwrap();
+        assert_eq!(item.procedure, None);
+        assert!(
+            !item
+                .suggestion
+                .unwrap()
+                .reason
+                .contains("Người gửi hỏi về thủ tục")
+        );
+
+        // A code that is not one: refused beside its field, escaped, the rest kept.
+        let (csrf, key) = open_form(&mut b).await;
+        let mut f = fields(&csrf, &key, text, "gui");
+        f.push(("thu-tuc", "1.0<script>"));
+        b.post("/gop-y", &f)
+            .await
+            .status(StatusCode::BAD_REQUEST)
+            .has(r#"id="loi-thu-tuc""#)
+            .has("Mã thủ tục gồm các nhóm chữ số")
+            .has("1.0&lt;script&gt;")
+            .lacks("1.0<script>")
+            .has(text);
+        assert_eq!(db.store().await.count_submissions().await.unwrap(), 3);
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn an_administrator_exports_and_erases_a_submitters_data() {
+    for db in dbs().await {
+        let name = db.name;
+        add_user(&db, "quantri", Role::Administrator, None).await;
+        add_user(&db, "tiepnhan", Role::Intake, None).await;
+        let state = service(&db).await;
+        let mut citizen = Browser::new(&state);
+        let (csrf, key) = open_form(&mut citizen).await;
+        let text = "Tôi muốn hỏi thủ tục đăng ký khai sinh cho con sinh ở nước ngoài.";
+        let code = code_of(
+            citizen
+                .post("/gop-y", &fields(&csrf, &key, text, "gui"))
+                .await
+                .status(StatusCode::OK),
+        );
+
+        // Intake can neither export nor erase.
+        let (mut intake, icsrf) = login(&state, "tiepnhan").await;
+        intake
+            .get(&format!("/quan-tri/nguoi-gui/{code}"))
+            .await
+            .status(StatusCode::NOT_FOUND);
+        intake
+            .post(
+                &format!("/quan-tri/muc/{code}/xoa-du-lieu"),
+                &[("csrf", &icsrf)],
+            )
+            .await
+            .status(StatusCode::NOT_FOUND);
+
+        // The administrator's export: everything held on the person, as JSON, audited.
+        let (mut admin, acsrf) = login(&state, "quantri").await;
+        let export = admin.get(&format!("/quan-tri/nguoi-gui/{code}")).await;
+        export.status(StatusCode::OK);
+        assert!(
+            export
+                .header("content-type")
+                .starts_with("application/json")
+        );
+        assert_eq!(export.header("cache-control"), "no-store");
+        let data: serde_json::Value = serde_json::from_str(&export.body).unwrap();
+        assert_eq!(
+            data,
+            serde_json::json!({
+                "code": code, "name": "Lê Văn Bí Mật", "contact": "bi.mat@example.vn",
+                "contact_kind": "email",
+            }),
+            "{name}"
+        );
+        // Without the token: refused, nothing erased.
+        admin
+            .post(
+                &format!("/quan-tri/muc/{code}/xoa-du-lieu"),
+                &[("csrf", "")],
+            )
+            .await
+            .status(StatusCode::FORBIDDEN);
+        let store = db.store().await;
+        assert!(store.submitter(&code).await.unwrap().is_some());
+        // A code that does not exist: 404, and no audit line for it.
+        admin
+            .post(
+                "/quan-tri/muc/AAAA-BBBB-CCCC-DDDD/xoa-du-lieu",
+                &[("csrf", &acsrf)],
+            )
+            .await
+            .status(StatusCode::NOT_FOUND);
+
+        // Erased: the person, their text and their pending mail; the item and its history stay.
+        let r = admin
+            .post(
+                &format!("/quan-tri/muc/{code}/xoa-du-lieu"),
+                &[("csrf", &acsrf)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert!(store.submitter(&code).await.unwrap().is_none(), "{name}");
+        let item = store.item(&code).await.unwrap().unwrap();
+        assert_eq!(item.body, "", "{name}");
+        assert!(store.pending_mail(100).await.unwrap().is_empty(), "{name}");
+        admin
+            .get(&format!("/quan-tri/nguoi-gui/{code}"))
+            .await
+            .status(StatusCode::NOT_FOUND);
+        let page = admin.get(&format!("/quan-tri/muc/{code}")).await;
+        page.status(StatusCode::OK)
+            .lacks("Bí Mật")
+            .lacks("bi.mat")
+            .lacks("khai sinh cho con sinh ở nước ngoài.");
+        citizen
+            .get(&format!("/theo-doi/{code}"))
+            .await
+            .status(StatusCode::OK)
+            .has("Đã tiếp nhận");
+        let actions: Vec<(String, Option<String>)> = store
+            .audit_log(None)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action.contains("submitter") || e.action == "erase")
+            .map(|e| (e.action, e.code))
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                ("export-submitter".to_owned(), Some(code.clone())),
+                ("erase".to_owned(), Some(code.clone())),
+            ],
+            "{name}"
+        );
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn the_json_api_submits_and_tracks() {
+    for db in dbs().await {
+        let name = db.name;
+        let state = service(&db).await;
+        let mut b = Browser::new(&state);
+        let post = |key: Option<&str>, body: &str| {
+            let mut r =
+                Request::post("/api/v1/feedback").header(header::CONTENT_TYPE, "application/json");
+            if let Some(k) = key {
+                r = r.header("idempotency-key", k);
+            }
+            r.body(Body::from(body.to_owned())).unwrap()
+        };
+        let good = serde_json::json!({
+            "kind": "hoi-phap-luat", "subject": "Đăng ký khai sinh",
+            "body": "Con tôi sinh ở nước ngoài thì đăng ký khai sinh ở đâu?",
+            "name": "Lê Văn Bí Mật", "contact": "bi.mat@example.vn", "consent_publish": true
+        })
+        .to_string();
+
+        // Refusals, each structured, nothing stored.
+        let r = b.send(post(None, &good)).await;
+        r.status(StatusCode::BAD_REQUEST)
+            .has(r#""code":"bad_request""#)
+            .has("Idempotency-Key");
+        let r = b.send(post(Some("khoa-api-0001"), "{\"kind\": ")).await;
+        r.status(StatusCode::BAD_REQUEST).has("JSON");
+        let r = b.send(post(Some("khoa-api-0001"), r#"{"kind":"x","subject":"","body":"ngắn","name":"A","contact":"<script>","extra":1}"#)).await;
+        r.status(StatusCode::BAD_REQUEST);
+        let r = b
+            .send(post(
+                Some("khoa-api-0001"),
+                r#"{"kind":"x","subject":"","body":"ngắn","name":"A","contact":"<script>"}"#,
+            ))
+            .await;
+        r.status(StatusCode::BAD_REQUEST);
+        let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(v["error"]["code"], "invalid_submission", "{name}");
+        for f in ["loai", "chu-de", "noi-dung", "lien-he"] {
+            assert!(v["error"]["fields"][f].is_string(), "{name}: {f} in {v}");
+        }
+        assert_eq!(db.store().await.count_submissions().await.unwrap(), 0);
+
+        // Accepted: 201 with the receipt; the same key again: 200, the same code, one record.
+        let r = b.send(post(Some("khoa-api-0001"), &good)).await;
+        r.status(StatusCode::CREATED);
+        assert_eq!(r.header("cache-control"), "no-store");
+        let receipt: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        let code = receipt["code"].as_str().unwrap().to_owned();
+        assert_eq!(receipt["created"], true);
+        assert_eq!(receipt["api_url"], format!("/api/v1/feedback/{code}"));
+        let again = b.send(post(Some("khoa-api-0001"), &good)).await;
+        again
+            .status(StatusCode::CREATED)
+            .has(&code)
+            .has(r#""created":false"#);
+        assert_eq!(db.store().await.count_submissions().await.unwrap(), 1);
+
+        // Tracking: the history, no personal data; an unknown code is a JSON 404.
+        let t = b
+            .get(&format!("/api/v1/feedback/{}", code.to_lowercase()))
+            .await;
+        t.status(StatusCode::OK)
+            .has(r#""status":"received""#)
+            .has("Đã tiếp nhận")
+            .lacks("Bí Mật")
+            .lacks("bi.mat");
+        b.get("/api/v1/feedback/AAAA-BBBB-CCCC-DDDD")
+            .await
+            .status(StatusCode::NOT_FOUND)
+            .has(r#""code":"not_found""#);
+
+        // The rate limit counts API submissions with the form's.
+        let limit = db.config().submissions_per_hour;
+        let mut refused = None;
+        for i in 0..limit {
+            let r = b
+                .send(post(Some(&format!("khoa-api-gioi-han-{i}")), &good))
+                .await;
+            if r.status == StatusCode::TOO_MANY_REQUESTS {
+                refused = Some((i, r));
+                break;
+            }
+        }
+        let (i, r) = refused.expect("the limit is reached");
+        assert_eq!(i + 1, limit, "{name}");
+        r.has(r#""code":"too_many_requests""#);
+        db.finish().await;
+    }
+}

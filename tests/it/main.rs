@@ -3,11 +3,13 @@
 //! from `../shared/data` when it is present).
 
 mod browser;
+mod browser_feedback;
 mod crawl;
 mod crawl_incremental;
 mod dev_eval;
 mod feedback_crash;
 mod feedback_routing;
+mod feedback_safeguards;
 mod feedback_store;
 mod feedback_support;
 mod feedback_web;

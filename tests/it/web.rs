@@ -131,8 +131,8 @@ async fn home_page() {
     expect_status(&r, StatusCode::OK, "/");
     assert!(is_html(&r));
     r.has(r#"<html lang="vi">"#)
-        .has(r##"href="#noi-dung""##)
-        .has(r#"<main id="noi-dung""#)
+        .has(r##"href="#noi-dung-chinh""##)
+        .has(r#"<main id="noi-dung-chinh""#)
         .has(r#"action="/tim-kiem""#)
         .has(r#"<label for="q">"#)
         .has(r#"href="/de-muc/8.4">Hôn nhân và gia đình</a>"#)
@@ -859,66 +859,105 @@ async fn api_documents_articles_suggest_resolve() {
     );
 }
 
-/// Every path of the OpenAPI document, called with its parameters' examples, answers with the
-/// first status it documents and that status's content type.
+/// Every operation of the OpenAPI document, called with its parameters' and request body's
+/// examples (on a portal with the feedback service, so a question sent with `POST /feedback`
+/// gives the code its tracking path is then called with), answers with the first status it
+/// documents and that status's content type.
 #[tokio::test]
 async fn every_openapi_path_answers_as_documented() {
-    let spec = json(&get("/api/v1/openapi.json").await);
+    let db = crate::feedback_support::sqlite_db();
+    let live = crate::feedback_support::state_with(db.feedback().await, "https://tracuu.test");
+    let spec = json(
+        &send_to(
+            live.clone(),
+            Request::get("/api/v1/openapi.json")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await,
+    );
     assert_eq!(spec["openapi"], "3.0.3");
     let base = spec["servers"][0]["url"].as_str().unwrap().to_owned();
     let paths = spec["paths"].as_object().unwrap();
     assert!(
-        paths.len() >= 6,
-        "search, documents, articles, suggest, resolve, openapi"
+        paths.len() >= 8,
+        "search, documents, articles, suggest, resolve, openapi, feedback, feedback/{{code}}"
     );
+    let mut tracking_code: Option<String> = None;
+    let mut called = 0;
     for (template, item) in paths {
-        let op = &item["get"];
-        let mut path = template.clone();
-        let mut query = Vec::new();
-        for p in op["parameters"].as_array().into_iter().flatten() {
-            let name = p["name"].as_str().unwrap();
-            let example = match &p["example"] {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            match p["in"].as_str().unwrap() {
-                "path" => path = path.replace(&format!("{{{name}}}"), &example),
-                "query" => query.push(format!("{name}={}", enc(&example))),
-                other => panic!("{template}: parameter in {other}"),
+        for (method, op) in item.as_object().unwrap() {
+            let mut path = template.clone();
+            let mut query = Vec::new();
+            let mut request = Request::builder().method(method.to_uppercase().as_str());
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let name = p["name"].as_str().unwrap();
+                let mut example = match &p["example"] {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                if let (Some(code), "code") = (&tracking_code, name) {
+                    example = code.clone();
+                }
+                match p["in"].as_str().unwrap() {
+                    "path" => path = path.replace(&format!("{{{name}}}"), &example),
+                    "query" => query.push(format!("{name}={}", enc(&example))),
+                    "header" => request = request.header(name, example),
+                    other => panic!("{template}: parameter in {other}"),
+                }
             }
+            assert!(
+                !path.contains('{'),
+                "{template}: every path parameter has an example"
+            );
+            let uri = if query.is_empty() {
+                format!("{base}{path}")
+            } else {
+                format!("{base}{path}?{}", query.join("&"))
+            };
+            let body = match op["requestBody"]["content"]["application/json"]["example"] {
+                serde_json::Value::Null => Body::empty(),
+                ref example => {
+                    request = request.header(header::CONTENT_TYPE, "application/json");
+                    Body::from(example.to_string())
+                }
+            };
+            let responses = op["responses"].as_object().unwrap();
+            let (status, documented) = responses
+                .iter()
+                .min_by_key(|(code, _)| code.parse::<u16>().unwrap())
+                .unwrap();
+            let r = send_to(live.clone(), request.uri(&uri).body(body).unwrap()).await;
+            assert_eq!(
+                r.status.as_u16().to_string(),
+                *status,
+                "{method} {uri}: {}",
+                excerpt(&r.body)
+            );
+            let content_type = documented["content"]
+                .as_object()
+                .and_then(|c| c.keys().next())
+                .expect("a documented content type");
+            assert!(
+                r.header("content-type").starts_with(content_type.as_str()),
+                "{uri}: {} is not {content_type}",
+                r.header("content-type")
+            );
+            let value = serde_json::from_str::<serde_json::Value>(&r.body).expect("JSON body");
+            if let Some(code) = value["code"]
+                .as_str()
+                .filter(|_| value["tracking_url"].is_string())
+            {
+                tracking_code = Some(code.to_owned());
+            }
+            called += 1;
         }
-        assert!(
-            !path.contains('{'),
-            "{template}: every path parameter has an example"
-        );
-        let uri = if query.is_empty() {
-            format!("{base}{path}")
-        } else {
-            format!("{base}{path}?{}", query.join("&"))
-        };
-        let responses = op["responses"].as_object().unwrap();
-        let (status, documented) = responses
-            .iter()
-            .min_by_key(|(code, _)| code.parse::<u16>().unwrap())
-            .unwrap();
-        let r = get(&uri).await;
-        assert_eq!(
-            r.status.as_u16().to_string(),
-            *status,
-            "{uri}: {}",
-            excerpt(&r.body)
-        );
-        let content_type = documented["content"]
-            .as_object()
-            .and_then(|c| c.keys().next())
-            .expect("a documented content type");
-        assert!(
-            r.header("content-type").starts_with(content_type.as_str()),
-            "{uri}: {} is not {content_type}",
-            r.header("content-type")
-        );
-        serde_json::from_str::<serde_json::Value>(&r.body).expect("JSON body");
     }
+    assert!(called >= paths.len(), "{called} operations");
+    assert!(
+        tracking_code.is_some(),
+        "POST /feedback gave a tracking code"
+    );
 }
 
 // ---------------------------------------------------------------- index reload

@@ -1,7 +1,9 @@
-//! The JSON API under `/api/v1`: search, documents, articles, suggestions, the resolver, and
-//! the OpenAPI description of all of them. Errors are `{"error":{"code","message"}}` with the
+//! The JSON API under `/api/v1`: search, documents, articles, suggestions, the resolver,
+//! procedures, citizens' questions and feedback (submit, track), and the OpenAPI description of
+//! all of them. Errors are `{"error":{"code","message"}}` with the
 //! message in Vietnamese.
 
+mod feedback;
 mod openapi;
 mod procedures;
 mod types;
@@ -21,6 +23,7 @@ use crate::web::query::SearchParams;
 use crate::web::state::{AppState, Site};
 use crate::web::views::doc_url;
 
+pub use feedback::{submit as feedback_submit, track as feedback_track};
 pub use openapi::openapi;
 pub use procedures::{procedure, procedures_search, procedures_suggest};
 use types::*;

@@ -37,7 +37,13 @@ pub(super) fn path_param(name: &str, description: &str, example: &str) -> Value 
 pub fn document() -> Value {
     let mut doc = laws();
     let (paths, schemas) = super::procedures::openapi();
-    for (target, extra) in [("paths", paths), ("components", schemas)] {
+    let (feedback_paths, feedback_schemas) = super::feedback::openapi();
+    for (target, extra) in [
+        ("paths", paths),
+        ("components", schemas),
+        ("paths", feedback_paths),
+        ("components", feedback_schemas),
+    ] {
         if let (Some(into), Value::Object(from)) = (doc[target].as_object_mut(), extra) {
             if target == "components" {
                 if let Some(s) = into.get_mut("schemas").and_then(Value::as_object_mut) {

@@ -13,8 +13,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::Segment;
 use super::forms::{CSRF_COOKIE, Client, Fields, csrf_ok, csrf_token, set_cookie};
 use crate::feedback::{
-    Feedback, FeedbackError, FieldErrors, Kind, MAX_SUBJECT_CHARS, Published, SIMILAR_SHOWN,
-    SubmissionForm, field, now_ms, token, vn_date,
+    Feedback, FeedbackError, FieldErrors, Kind, MAX_PROCEDURE_CHARS, MAX_SUBJECT_CHARS, Published,
+    SIMILAR_SHOWN, SubmissionForm, field, now_ms, token, vn_date,
 };
 use crate::model::Date;
 use crate::web::error::WebError;
@@ -43,8 +43,8 @@ fn query_param(raw: Option<&str>, name: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-/// `GET /gop-y`: the empty form, the subject and kind prefilled from `?chu-de=` and `?loai=`
-/// (links from document, article and procedure pages).
+/// `GET /gop-y`: the empty form, the subject, kind and procedure prefilled from `?chu-de=`,
+/// `?loai=` and `?thu-tuc=` (links from document, article and procedure pages).
 pub async fn form(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -60,6 +60,13 @@ pub async fn form(
     let kind = query_param(raw.as_deref(), "loai")
         .filter(|k| Kind::parse(k).is_some())
         .unwrap_or_default();
+    // Shown as typed in its field; a wrong one is refused beside it when the form is sent.
+    let procedure: String = query_param(raw.as_deref(), field::PROCEDURE)
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_PROCEDURE_CHARS)
+        .collect();
     let (csrf, new) = csrf_token(&headers);
     let view = FormView {
         kind,
@@ -68,6 +75,7 @@ pub async fn form(
         name: String::new(),
         contact: String::new(),
         consent: false,
+        procedure,
         csrf: csrf.clone(),
         idempotency_key: token(16),
         errors: FieldErrors::default(),
@@ -129,6 +137,7 @@ pub async fn submit(
         name: fields.get(field::NAME).to_owned(),
         contact: fields.get(field::CONTACT).to_owned(),
         consent_publish: fields.has(field::CONSENT),
+        procedure: fields.get(field::PROCEDURE).to_owned(),
     };
     let key = fields.get("khoa").to_owned();
     let csrf = fields.get("csrf").to_owned();
@@ -140,6 +149,7 @@ pub async fn submit(
             name: typed.name.clone(),
             contact: typed.contact.clone(),
             consent: typed.consent_publish,
+            procedure: typed.procedure.clone(),
             csrf: csrf.clone(),
             idempotency_key: if key.len() == 32 {
                 key.clone()

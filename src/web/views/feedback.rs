@@ -16,6 +16,8 @@ pub struct FormView {
     pub name: String,
     pub contact: String,
     pub consent: bool,
+    /// The procedure's code (ma_thu_tuc), when the person came from its page.
+    pub procedure: String,
     pub csrf: String,
     pub idempotency_key: String,
     pub errors: FieldErrors,
@@ -92,6 +94,13 @@ pub fn form_page(v: &FormView) -> Markup {
                         aria-invalid=[err(field::BODY).map(|_| "true")] aria-describedby=(described(field::BODY, "goi-y-noi-dung")) { (v.body) }
                     p.hint #goi-y-noi-dung { "Tối đa 4.000 ký tự. Đừng ghi số căn cước, số tài khoản hay thông tin riêng không cần thiết." }
                     @if let Some(e) = err(field::BODY) { p.field-error #{ "loi-" (field::BODY) } { (e) } }
+                }
+                div.field {
+                    label for=(field::PROCEDURE) { "Mã thủ tục (nếu hỏi, góp ý về một thủ tục hành chính)" }
+                    input #(field::PROCEDURE) name=(field::PROCEDURE) type="text" value=(v.procedure) maxlength="20" inputmode="decimal"
+                        aria-invalid=[err(field::PROCEDURE).map(|_| "true")] aria-describedby=(described(field::PROCEDURE, "goi-y-thu-tuc"));
+                    p.hint #goi-y-thu-tuc { "Ví dụ 1.000110; có sẵn khi bạn mở biểu mẫu từ trang của thủ tục. Để trống nếu không có." }
+                    @if let Some(e) = err(field::PROCEDURE) { p.field-error #{ "loi-" (field::PROCEDURE) } { (e) } }
                 }
                 div.field {
                     label for=(field::NAME) { "Họ và tên" }
@@ -237,6 +246,7 @@ pub fn answers_page(q: &str, items: &[AnswerLink], total: usize) -> Markup {
             }
             @if !q.is_empty() { p role="status" { (items.len()) " câu trả lời phù hợp." } }
             @else { p role="status" { (total) " câu trả lời đã công khai." } }
+            h2.visually-hidden { "Các câu trả lời" }
             (answer_list(items))
         },
     )

@@ -49,7 +49,7 @@ impl Head {
 }
 
 /// The page around `main`: skip link, header with the site name, navigation and search box,
-/// `<main id="noi-dung">`, footer with the attribution.
+/// `<main id="noi-dung-chinh">` (not `noi-dung`: that is the feedback form's text field), footer with the attribution.
 pub fn layout(head: &Head, main: Markup) -> Markup {
     let title = if head.title == SITE_NAME {
         head.title.clone()
@@ -73,7 +73,7 @@ pub fn layout(head: &Head, main: Markup) -> Markup {
                 script src=(ASSETS.url("suggest.js")) defer {}
             }
             body {
-                a.skip href="#noi-dung" { "Bỏ qua, đến nội dung chính" }
+                a.skip href="#noi-dung-chinh" { "Bỏ qua, đến nội dung chính" }
                 header.site {
                     div.wrap {
                         a.brand href="/" { (SITE_NAME) }
@@ -95,7 +95,7 @@ pub fn layout(head: &Head, main: Markup) -> Markup {
                         }
                     }
                 }
-                main #noi-dung tabindex="-1" {
+                main #noi-dung-chinh tabindex="-1" {
                     div.wrap { (main) }
                 }
                 footer.site {

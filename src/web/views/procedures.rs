@@ -216,6 +216,17 @@ fn section_or_text<T>(s: &Section<T>, render: impl Fn(&T) -> Markup) -> Markup {
     }
 }
 
+/// The question and feedback form about the procedure coded `ma`: kind "góp ý", its name as
+/// the subject, its code carried for routing.
+fn ask_url(ma: &str, name: &str) -> String {
+    let query: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("loai", "gop-y")
+        .append_pair("chu-de", name)
+        .append_pair("thu-tuc", ma)
+        .finish();
+    format!("/gop-y?{query}")
+}
+
 pub fn detail(v: &DetailView) -> Markup {
     let p = &v.procedure;
     let mut head = Head::new(p.name.clone());
@@ -237,6 +248,7 @@ pub fn detail(v: &DetailView) -> Markup {
                     @if !p.subjects.is_empty() { dt { "Ai thực hiện" } dd { (p.subjects.join("; ")) } }
                     dt { "Bộ, ngành" } dd { (p.ministry) }
                 }
+                p.ask { a href=(ask_url(&p.ma, &p.name)) { "Hỏi hoặc góp ý về thủ tục này" } }
                 nav.toc aria-label="Mục lục" {
                     ol {
                         li { a href="#cach-nop" { "Cách nộp, thời hạn, lệ phí" } }

@@ -99,6 +99,8 @@ pub struct ItemView {
     pub kind: String,
     pub subject: String,
     pub body: String,
+    /// The procedure's code, when the person named one.
+    pub procedure: Option<String>,
     pub status: String,
     pub unit: Option<String>,
     pub received: String,
@@ -134,6 +136,7 @@ pub fn item_page(b: &Bar, v: &ItemView, error: Option<&str>) -> Markup {
             dl.facts {
                 dt { "Mã" } dd { (v.code) }
                 dt { "Loại" } dd { (v.kind) }
+                @if let Some(ma) = &v.procedure { dt { "Thủ tục" } dd { a href={ "/thu-tuc/" (ma) } { (ma) } } }
                 dt { "Tình trạng" } dd { (v.status) }
                 dt { "Đơn vị" } dd { (v.unit.as_deref().unwrap_or("Chưa phân")) }
                 dt { "Ngày nhận" } dd { (v.received) }
