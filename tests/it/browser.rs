@@ -1,13 +1,15 @@
 //! The portal in a real browser: headless Chromium, driven over WebDriver (chromedriver, through
 //! fantoccini), walks the site as a person would on a desktop and on a phone-sized screen (home,
 //! a search submitted through the form, a document, an article's permalink, a đề mục page, a
-//! search with no result, a 404), saves a screenshot of each page, and runs axe-core on each:
-//! any serious or critical accessibility violation fails the test with the list.
+//! search with no result, a 404), and through administrative procedures (a question typed in
+//! everyday words, the online-only filter, a procedure's page), saves a screenshot of each
+//! page, and runs axe-core on each: any serious or critical accessibility violation fails the
+//! test with the list.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` and `npm ci --prefix tests/browser` (axe-core,
 //! pinned in `tests/browser/package-lock.json`); `.ci/run` installs them. Without them the test
 //! says so on stderr and passes, unless `TRACUU_REQUIRE_BROWSER=1` (set by `.ci/run`), which makes
-//! a missing tool a failure. Screenshots and the axe report go to `<target>/browser/`.
+//! a missing tool a failure. Screenshots and the axe report go to `<target>/browser/<flow>/`.
 
 use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener as StdListener};
@@ -422,9 +424,16 @@ impl Walk<'_> {
         );
 
         // Nothing is wider than the screen (no sideways scrolling on a phone).
-        for path in ["/", &results, &document, &article] {
+        self.fit_the_screen(&["/", &results, &document, &article])
+            .await;
+    }
+
+    /// No page of `paths` is wider than the screen.
+    async fn fit_the_screen(&self, paths: &[&str]) {
+        for path in paths {
             self.goto(path).await;
-            let overflow = c
+            let overflow = self
+                .client
                 .execute(
                     "return document.documentElement.scrollWidth - window.innerWidth;",
                     vec![],
@@ -437,6 +446,66 @@ impl Walk<'_> {
                 self.viewport
             );
         }
+    }
+}
+
+impl Walk<'_> {
+    /// Administrative procedures: a question typed the way people write it, the results
+    /// narrowed to what can be done online, then the first procedure's page.
+    async fn run_procedures(&mut self) {
+        let c = self.client.clone();
+        self.goto("/thu-tuc").await;
+        assert_eq!(text_of(&c, "h1").await, "Thủ tục hành chính");
+        let input = c.find(Locator::Css("#q")).await.expect("the search box");
+        input
+            .send_keys("lam giay khai sinh cho con")
+            .await
+            .expect("typing");
+        click(&c, "form.search button[type=submit]").await;
+        let results = wait_left(&c, "/thu-tuc").await;
+        assert!(results.starts_with("/thu-tuc?q="), "{results}");
+        let first = text_of(&c, "section.results ol.hits > li h3 a").await;
+        assert!(first.contains("khai sinh"), "first result: {first}");
+        assert!(
+            text_of(&c, "section.results p.note")
+                .await
+                .contains("đăng ký khai sinh"),
+            "the lexicon's official wording is shown"
+        );
+        self.record("thu-tuc").await;
+
+        // The channel filter: only procedures that can be done online, with its count.
+        click(&c, "aside.facets a[href*='kenh=truc-tuyen']").await;
+        let filtered = wait_left(&c, &results).await;
+        assert!(filtered.contains("kenh=truc-tuyen"), "{filtered}");
+        assert!(
+            !c.find_all(Locator::Css("a[aria-label^='Bỏ lọc']"))
+                .await
+                .unwrap()
+                .is_empty(),
+            "the active filter can be removed"
+        );
+        let hits = c
+            .find_all(Locator::Css("section.results ol.hits > li"))
+            .await
+            .unwrap();
+        assert!(!hits.is_empty(), "no procedure left after the filter");
+        self.record("thu-tuc-truc-tuyen").await;
+
+        // The first procedure: deadline and fee per channel, the dossier as a checklist, the
+        // law it rests on.
+        click(&c, "section.results ol.hits > li h3 a").await;
+        let detail = wait_left(&c, &filtered).await;
+        assert!(detail.starts_with("/thu-tuc/"), "{detail}");
+        assert!(text_of(&c, "h1").await.contains("khai sinh"));
+        for css in ["#cach-nop", "#ho-so", "#can-cu", "input[type=checkbox]"] {
+            c.find(Locator::Css(css))
+                .await
+                .unwrap_or_else(|e| panic!("{detail}: no {css}: {e}"));
+        }
+        self.record("thu-tuc-chi-tiet").await;
+
+        self.fit_the_screen(&[&results, &filtered, &detail]).await;
     }
 }
 
@@ -460,6 +529,33 @@ fn describe(v: &Value) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_in_chromium_are_accessible() {
+    walk_in_chromium(Flow::Portal).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn procedure_pages_in_chromium_are_accessible() {
+    walk_in_chromium(Flow::Procedures).await;
+}
+
+/// A walk through one part of the site.
+#[derive(Debug, Clone, Copy)]
+enum Flow {
+    Portal,
+    Procedures,
+}
+
+impl Flow {
+    fn name(self) -> &'static str {
+        match self {
+            Flow::Portal => "portal",
+            Flow::Procedures => "procedures",
+        }
+    }
+}
+
+/// Serves the starter index, walks `flow` on each viewport with screenshots and axe-core, and
+/// fails on any serious or critical violation.
+async fn walk_in_chromium(flow: Flow) {
     let tools = match find_tools() {
         Ok(t) => t,
         Err(missing) => {
@@ -483,7 +579,7 @@ async fn pages_in_chromium_are_accessible() {
     let base = format!("http://{}", listener.local_addr().unwrap());
     let server = tokio::spawn(async move { axum::serve(listener, web::router(state)).await });
 
-    let dir = output_dir();
+    let dir = output_dir().join(flow.name());
     std::fs::create_dir_all(&dir).expect("screenshot directory");
     let driver = Driver::start(&tools.chromedriver);
     let mut shots = Vec::new();
@@ -499,7 +595,10 @@ async fn pages_in_chromium_are_accessible() {
             shots: Vec::new(),
             audits: Vec::new(),
         };
-        walk.run().await;
+        match flow {
+            Flow::Portal => walk.run().await,
+            Flow::Procedures => walk.run_procedures().await,
+        }
         shots.append(&mut walk.shots);
         audits.append(&mut walk.audits);
         client.close().await.expect("closing the session");
@@ -511,7 +610,7 @@ async fn pages_in_chromium_are_accessible() {
         .iter()
         .map(|a| json!({ "page": a.page, "violations": a.violations }))
         .collect();
-    let report_path = dir.join("axe.json");
+    let report_path = dir.join(format!("axe-{}.json", flow.name()));
     std::fs::write(&report_path, serde_json::to_vec_pretty(&report).unwrap())
         .expect("writing the axe report");
     let mut listing = vec![format!(
