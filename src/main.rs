@@ -347,14 +347,14 @@ fn main() -> Result<()> {
             report,
             min_recall_at_10,
             min_mrr_at_10,
-            dump_features: _,
+            dump_features,
         } => procedures_cli::eval(
             &config.index_dir,
             &config.lexicon_path(),
             &queries,
             report.as_deref(),
-            min_recall_at_10,
-            min_mrr_at_10,
+            (min_recall_at_10, min_mrr_at_10),
+            dump_features.as_deref(),
         ),
         Command::Eval {
             queries,
@@ -780,21 +780,13 @@ fn cmd_eval(
                 continue;
             };
             let found = search::candidate_features(&index, &request)?;
-            let candidates: Vec<serde_json::Value> = found
-                .ids
-                .iter()
-                .zip(&found.features)
-                .map(|(id, f)| serde_json::json!({"id": id, "f": f}))
-                .collect();
-            let line = serde_json::json!({
-                "qid": q.qid,
-                "relevant": q.relevant,
-                "features": search::FEATURE_NAMES,
-                "reranked": found.reranked,
-                "candidates": candidates,
-            });
-            out.push_str(&line.to_string());
-            out.push('\n');
+            out.push_str(&feature_dump_line(
+                q,
+                &search::FEATURE_NAMES,
+                found.reranked,
+                &found.ids,
+                &found.features,
+            ));
         }
         std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))?;
     }
@@ -810,6 +802,30 @@ fn cmd_eval(
         );
     }
     check_floors(&report.metrics, min_r10, min_mrr)
+}
+
+/// One question's line of a feature dump, the input of `src/search/fit_rerank.py`: its
+/// first-stage candidates, best first, each with its rerank features.
+fn feature_dump_line<F: serde::Serialize>(
+    q: &tracuu::eval::EvalQuery,
+    names: &[&str],
+    reranked: bool,
+    ids: &[String],
+    features: &[F],
+) -> String {
+    let candidates: Vec<serde_json::Value> = ids
+        .iter()
+        .zip(features)
+        .map(|(id, f)| serde_json::json!({"id": id, "f": f}))
+        .collect();
+    let line = serde_json::json!({
+        "qid": q.qid,
+        "relevant": q.relevant,
+        "features": names,
+        "reranked": reranked,
+        "candidates": candidates,
+    });
+    format!("{line}\n")
 }
 
 /// Fails when R@10 or MRR@10 is below its floor.

@@ -110,8 +110,8 @@ pub fn eval(
     lexicon_path: &Path,
     queries: &Path,
     report_path: Option<&Path>,
-    min_r10: Option<f64>,
-    min_mrr: Option<f64>,
+    (min_r10, min_mrr): (Option<f64>, Option<f64>),
+    dump_features: Option<&Path>,
 ) -> Result<()> {
     let generation = index::current_generation(root)
         .with_context(|| format!("opening the index in {}", root.display()))?;
@@ -139,6 +139,20 @@ pub fn eval(
             .map(|(p, body)| (p.ma.as_str(), p.name.as_str(), body.as_str())),
         None,
     )?;
+    if let Some(path) = dump_features {
+        let mut out = String::new();
+        for q in &queries {
+            let found = procedures::candidate_features(&index, &lexicon, &q.query)?;
+            out.push_str(&super::feature_dump_line(
+                q,
+                &procedures::FEATURE_NAMES,
+                true,
+                &found.ids,
+                &found.features,
+            ));
+        }
+        std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))?;
+    }
     let ours = tracuu::eval::evaluate(&queries, |q| {
         procedures::ranked_ids(&index, &lexicon, q, 100)
     });

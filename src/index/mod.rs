@@ -351,24 +351,6 @@ impl LawIndex {
     }
 }
 
-/// A generation's meta, refused when written under another schema version.
-fn read_meta(generation: &Path) -> Result<IndexMeta, IndexError> {
-    let meta_path = generation.join(META_FILE);
-    let meta_bytes = std::fs::read(&meta_path).map_err(io_err(&meta_path))?;
-    let meta: IndexMeta = serde_json::from_slice(&meta_bytes).map_err(|e| IndexError::Corrupt {
-        path: meta_path.clone(),
-        reason: e.to_string(),
-    })?;
-    if meta.schema_version != SCHEMA_VERSION {
-        return Err(IndexError::SchemaMismatch {
-            dir: generation.to_owned(),
-            found: meta.schema_version,
-            expected: SCHEMA_VERSION,
-        });
-    }
-    Ok(meta)
-}
-
 fn read_article(
     searcher: &tantivy::Searcher,
     fields: &Fields,
@@ -488,7 +470,6 @@ fn demuc_order(code: &str) -> Vec<u32> {
         .collect()
 }
 
-/// The live generation's directory under `root`.
 /// The metadata of `generation`, if this program can read that generation
 /// ([`IndexError::SchemaMismatch`] when it was built with another schema version).
 pub fn read_meta(generation: &Path) -> Result<IndexMeta, IndexError> {
@@ -508,6 +489,7 @@ pub fn read_meta(generation: &Path) -> Result<IndexMeta, IndexError> {
     Ok(meta)
 }
 
+/// The live generation's directory under `root`.
 pub fn current_generation(root: &Path) -> Result<PathBuf, IndexError> {
     let pointer = root.join(CURRENT);
     let name = match std::fs::read_to_string(&pointer) {

@@ -3,7 +3,7 @@
 //! which are held in memory once opened (a few thousand records): detail pages, facet counts,
 //! suggestions and the document → procedures links read the table, never tantivy.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -15,6 +15,7 @@ use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 use super::ProcedureError;
 use super::model::Procedure;
+use super::rerank::Names;
 use crate::analysis::{self, TOKENIZER_BIGRAM, TOKENIZER_EXACT, TOKENIZER_FOLDED};
 
 /// Version of this schema and of the procedure JSON stored beside it.
@@ -179,30 +180,8 @@ pub struct ProcedureIndex {
     table: Vec<Arc<Procedure>>,
     by_ma: HashMap<String, usize>,
     by_document: HashMap<String, Vec<usize>>,
-    /// Folded syllable bigrams of each name, for the rerank's coverage.
-    name_bigrams: Vec<HashSet<String>>,
-}
-
-/// A name without the "Thủ tục" many names start with, which says nothing about which
-/// procedure it is.
-fn name_proper(name: &str) -> &str {
-    let trimmed = name.trim_start();
-    let Some(prefix) = trimmed.get(.."Thủ tục".len()) else {
-        return name;
-    };
-    if analysis::fold(&prefix.to_lowercase()) == "thu tuc" {
-        trimmed["Thủ tục".len()..].trim_start_matches([':', ' '])
-    } else {
-        name
-    }
-}
-
-/// The folded bigrams of a text, as the `vi_bigram` tokenizer emits them.
-pub(crate) fn bigram_set(text: &str) -> HashSet<String> {
-    analysis::bigrams(&analysis::syllables(text))
-        .into_iter()
-        .map(|(_, _, b)| b)
-        .collect()
+    /// What the rerank reads of the names.
+    names: Names,
 }
 
 impl ProcedureIndex {
@@ -284,17 +263,14 @@ impl ProcedureIndex {
                 by_document.entry(basis.number.clone()).or_default().push(i);
             }
         }
-        let name_bigrams = table
-            .iter()
-            .map(|p| bigram_set(name_proper(&p.name)))
-            .collect();
+        let names = Names::new(&table);
         Ok(ProcedureIndex {
             reader,
             fields,
             table,
             by_ma,
             by_document,
-            name_bigrams,
+            names,
         })
     }
 
@@ -328,8 +304,8 @@ impl ProcedureIndex {
         out
     }
 
-    pub(crate) fn name_bigrams(&self, position: usize) -> &HashSet<String> {
-        &self.name_bigrams[position]
+    pub(crate) fn names(&self) -> &Names {
+        &self.names
     }
 
     pub(crate) fn position(&self, ma: &str) -> Option<usize> {

@@ -16,6 +16,7 @@ mod index;
 mod lexicon;
 mod model;
 mod parse;
+mod rerank;
 mod search;
 mod source;
 
@@ -32,10 +33,12 @@ pub fn lexicon_builtin_text() -> &'static str {
 pub use model::{
     Channel, ChannelKind, DossierGroup, DossierItem, Fee, LegalBasis, Procedure, Section, Step,
 };
+pub use rerank::{FEATURE_NAMES, Features};
 pub use search::{
-    DEFAULT_PAGE_SIZE, MAX_FILTER_VALUES, MAX_PAGE, MAX_PAGE_SIZE, MAX_QUERY_CHARS,
-    MAX_RESULT_WINDOW, MAX_SUGGESTIONS, ProcedureFacets, ProcedureFilters, ProcedureHit,
-    ProcedureQuery, ProcedureResults, RequestError, ranked_ids, search, suggest,
+    CandidateFeatures, DEFAULT_PAGE_SIZE, MAX_FILTER_VALUES, MAX_PAGE, MAX_PAGE_SIZE,
+    MAX_QUERY_CHARS, MAX_RESULT_WINDOW, MAX_SUGGESTIONS, ProcedureFacets, ProcedureFilters,
+    ProcedureHit, ProcedureQuery, ProcedureResults, RequestError, candidate_features, ranked_ids,
+    search, suggest,
 };
 pub use source::Rejection;
 

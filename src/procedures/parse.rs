@@ -12,6 +12,7 @@ use super::model::{
     Channel, ChannelKind, DossierGroup, DossierItem, Fee, LegalBasis, Procedure, Section, Step,
 };
 use super::source::SourceRecord;
+use crate::analysis;
 use crate::model::DocNumber;
 
 fn re(pattern: &str) -> Regex {
@@ -97,15 +98,19 @@ pub fn split_list(s: &str) -> Vec<String> {
 
 static STEP_MARK: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?m)^[\s\-+*•]*(Bước\s*(\d{1,2}))\s*[:.\-–]?\s*"));
+/// "Bước 2:" inside a line ("...hồ sơ; Bước 2: ..."): a step only with its colon or dash.
+static INLINE_STEP_MARK: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?:^|[\s(*;.:])(Bước\s*(\d{1,2}))\s*[:.\-–]\s*"));
 static LETTER_MARK: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^[\s\-+*•]*(([a-zđ])\))\s*"));
 static NUMBER_MARK: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^[\s\-+*•]*((\d{1,2})[.)])\s+"));
 
-/// Ordered steps: "Bước 1: ...", or lines starting "a) ... b) ...", or "1. ... 2. ...". At
-/// least two markers, numbered in order from the first; text before the first marker is kept
-/// as an unlabelled step.
+/// Ordered steps: "Bước 1: ..." (at the start of a line, or inside one), or lines starting
+/// "a) ... b) ...", or "1. ... 2. ...". At least two markers, numbered in order from the first;
+/// text before the first marker is kept as an unlabelled step.
 pub fn steps(text: &str) -> Option<Vec<Step>> {
     for (mark, ordinal) in [
         (&*STEP_MARK, ordinal_number as fn(&str) -> Option<u32>),
+        (&*INLINE_STEP_MARK, ordinal_number),
         (&*LETTER_MARK, ordinal_letter),
         (&*NUMBER_MARK, ordinal_number),
     ] {
@@ -122,8 +127,16 @@ pub fn steps(text: &str) -> Option<Vec<Step>> {
         if !in_order {
             continue;
         }
+        // A marker starts at its label, with the bullet or line break before it; what comes
+        // before that ("...hồ sơ;") ends the previous step.
+        let start = |c: &regex::Captures| {
+            let label = c.get(1).map_or(0, |m| m.start());
+            text[..label]
+                .trim_end_matches(|ch: char| ch.is_whitespace() || "-+*•".contains(ch))
+                .len()
+        };
         let mut out = Vec::with_capacity(marks.len() + 1);
-        let first = marks[0].get(0).map_or(0, |m| m.start());
+        let first = start(&marks[0]);
         if !text[..first].trim().is_empty() {
             out.push(Step {
                 label: String::new(),
@@ -132,10 +145,7 @@ pub fn steps(text: &str) -> Option<Vec<Step>> {
         }
         for (i, c) in marks.iter().enumerate() {
             let body_start = c.get(0).map_or(0, |m| m.end());
-            let body_end = marks
-                .get(i + 1)
-                .and_then(|n| n.get(0))
-                .map_or(text.len(), |m| m.start());
+            let body_end = marks.get(i + 1).map_or(text.len(), start);
             out.push(Step {
                 label: c[1].split_whitespace().collect::<Vec<_>>().join(" "),
                 text: text[body_start..body_end].trim().to_owned(),
@@ -367,18 +377,24 @@ pub fn legal_basis(text: &str, listed: &[String]) -> Option<Vec<LegalBasis>> {
         .iter()
         .filter_map(|l| DocNumber::parse(l).ok())
         .collect();
-    // Where the scan and the source's own list disagree only by where the issuer ends
-    // ("TT-BCAQUY" before an upper-case title, "TT-BC" before "Tư ..."), the list is right.
-    let settle = |n: DocNumber| -> DocNumber {
+    // The same document spelt with an issuer that ends earlier or later ("TT-BC" / "TT-BCT",
+    // "NĐ-C" / "NĐ-CP"): the source's list truncates some numbers and glues titles onto others,
+    // and the scan is ambiguous where it cut a capital off before a lower-case word.
+    let variant = |a: &DocNumber, b: &DocNumber| {
+        a.number() == b.number()
+            && a.year() == b.year()
+            && a.canonical() != b.canonical()
+            && (a.canonical().starts_with(b.canonical())
+                || b.canonical().starts_with(a.canonical()))
+    };
+    // Only where the scan had to guess does the list settle the issuer.
+    let settle = |n: DocNumber, guessed: bool| -> DocNumber {
+        if !guessed {
+            return n;
+        }
         listed_numbers
             .iter()
-            .find(|l| {
-                l.number() == n.number()
-                    && l.year() == n.year()
-                    && l.canonical() != n.canonical()
-                    && (n.canonical().starts_with(l.canonical())
-                        || l.canonical().starts_with(n.canonical()))
-            })
+            .find(|l| variant(l, &n))
             .cloned()
             .unwrap_or(n)
     };
@@ -402,12 +418,12 @@ pub fn legal_basis(text: &str, listed: &[String]) -> Option<Vec<LegalBasis>> {
             number = &number[4..];
             number_start += 4;
         }
-        let issuer = issuer_at(&body[m.end()..]);
+        let (issuer, guessed) = issuer_at(&body[m.end()..]);
         let raw = format!("{number}/{}/{issuer}", year.as_str());
         let end = m.end() + issuer.len();
         match DocNumber::parse(&raw) {
             Ok(n) if !issuer.is_empty() => {
-                let n = settle(n);
+                let n = settle(n, guessed);
                 let title = body[title_start..number_start]
                     .trim()
                     .trim_end_matches(['(', ',', ';'])
@@ -429,8 +445,14 @@ pub fn legal_basis(text: &str, listed: &[String]) -> Option<Vec<LegalBasis>> {
             _ => pos = m.end(),
         }
     }
+    let scanned: Vec<DocNumber> = out
+        .iter()
+        .filter_map(|b| DocNumber::parse(&b.number).ok())
+        .collect();
     for number in listed {
         let (canonical, parsed) = match DocNumber::parse(number) {
+            // A variant of a number the scan read from the text is that number, misspelt.
+            Ok(n) if scanned.iter().any(|s| variant(s, &n)) => continue,
             Ok(n) => (n.canonical().to_owned(), true),
             Err(_) => (number.trim().to_owned(), false),
         };
@@ -445,9 +467,50 @@ pub fn legal_basis(text: &str, listed: &[String]) -> Option<Vec<LegalBasis>> {
     (!out.is_empty()).then_some(out)
 }
 
+/// Words that open a document title, upper-case and folded: a title in capitals glued to the
+/// number ("04/2015/TT-BCAQUY ĐỊNH MỨC THU") starts with one of them.
+const TITLE_WORDS: &[&str] = &[
+    "QUY DINH",
+    "BAN HANH",
+    "LUAT",
+    "THONG TU",
+    "NGHI DINH",
+    "NGHI QUYET",
+    "QUYET DINH",
+    "SUA DOI",
+    "HUONG DAN",
+    "BO SUNG",
+    "PHAP LENH",
+    "CHI THI",
+    "QUY CHE",
+];
+
+/// Whether `s` starts with a title word in capitals, followed by the end of a word (or a
+/// number glued on).
+fn starts_title(s: &str) -> bool {
+    TITLE_WORDS.iter().any(|word| {
+        let n = word.chars().count();
+        let head: String = s.chars().take(n).collect();
+        head.chars().count() == n
+            && !head.chars().any(char::is_lowercase)
+            && analysis::fold(&head.to_lowercase()).to_uppercase() == *word
+            && !s[head.len()..].starts_with(char::is_alphabetic)
+    })
+}
+
+/// Whether a capital followed by `next` can open a Vietnamese syllable: a vowel after it, or
+/// one of the two-letter onsets (ch, gh, gi, kh, ng, nh, ph, qu, th, tr).
+fn can_start_syllable(capital: char, next: char) -> bool {
+    let folded = analysis::fold(&next.to_string());
+    let vowel = folded.starts_with(['a', 'e', 'i', 'o', 'u', 'y']);
+    let pair = format!("{}{}", capital.to_ascii_lowercase(), folded);
+    vowel || ["ch", "gh", "gi", "kh", "ng", "nh", "ph", "qu", "th", "tr"].contains(&pair.as_str())
+}
+
 /// The issuer part of a số hiệu at the start of `s` ("NĐ-CP", "QH13", "QĐ-TTg", "TT-BTC"),
-/// cut where the next title or number begins.
-fn issuer_at(s: &str) -> &str {
+/// cut where the next title or number begins; `true` when the cut is a guess (a capital taken
+/// off before a lower-case letter: "TT-BCALuật", but also "TT-BCTư").
+fn issuer_at(s: &str) -> (&str, bool) {
     let mut end = 0;
     let bytes: Vec<(usize, char)> = s.char_indices().collect();
     let mut i = 0;
@@ -465,13 +528,33 @@ fn issuer_at(s: &str) -> &str {
     let next = s[end..].chars().next();
     // The Government's suffix is exactly "CP": "NĐ-CPLU" is "NĐ-CP" glued to "LUẬT ...".
     if let Some(cp) = issuer.find("-CP") {
-        return &issuer[..cp + 3];
+        return (&issuer[..cp + 3], false);
     }
-    if next.is_some_and(char::is_lowercase) && issuer.ends_with(|c: char| c.is_ascii_uppercase()) {
-        // "TT-BCALuật": the capital that starts the next title's word.
+    // A title in capitals glued on: cut where its first word starts, leaving at least two
+    // letters of the issuer's last part ("TT-BCA" of "TT-BCAQUY ĐỊNH").
+    let last_part = issuer.rfind('-').map_or(0, |d| d + 1);
+    if let Some(cut) = (last_part + 2..issuer.len())
+        .filter(|&k| issuer.is_char_boundary(k))
+        .find(|&k| starts_title(&s[k..]))
+    {
+        return (&issuer[..cut], false);
+    }
+    let mut guessed = false;
+    let last = issuer.chars().next_back();
+    let starts_syllable = match (last, next) {
+        (Some(c), Some(n)) => can_start_syllable(c, n),
+        _ => false,
+    };
+    if next.is_some_and(char::is_lowercase)
+        && last.is_some_and(|c| c.is_ascii_uppercase())
+        && starts_syllable
+    {
+        // "TT-BCALuật": the capital that starts the next title's word ("TT-BTCsửa" keeps its
+        // C: no Vietnamese syllable starts "Cs").
         let mut chars = issuer.chars();
         chars.next_back();
         issuer = chars.as_str();
+        guessed = true;
     } else if next == Some('/') {
         // "QH1354/2014/...": the next row's number is glued on.
         if let Some(q) = issuer.rfind("QH") {
@@ -481,7 +564,7 @@ fn issuer_at(s: &str) -> &str {
             issuer = issuer.trim_end_matches(|c: char| c.is_ascii_digit());
         }
     }
-    issuer.trim_end_matches('-')
+    (issuer.trim_end_matches('-'), guessed)
 }
 
 #[cfg(test)]
@@ -521,15 +604,47 @@ mod tests {
             "Nghị định <92/2016/NĐ-CP> | LUẬT ĐẦU TƯ <61/2020/QH14> | hướng dẫn <86/2020/NĐ-CP>",
         );
         check("", "");
-        // An upper-case title glued to the number: the source's own list settles the issuer.
+        // An upper-case title glued to the number is cut where its first word starts, even
+        // when the source's own list has the glued number too.
+        check(
+            "Tên văn bản pháp lýMã văn bảnThông tư 04/2015/TT-BCAQUY ĐỊNH MẪU GIẤY TỜ01/2016/TT-BLĐTBXHBAN HÀNH56/2018/TT-BGTVTLUẬT GIAO THÔNG",
+            "Thông tư <04/2015/TT-BCA> | QUY ĐỊNH MẪU GIẤY TỜ <01/2016/TT-BLĐTBXH> | BAN HÀNH <56/2018/TT-BGTVT>",
+        );
+        let numbers = |text: &str, listed: &[&str]| -> Vec<String> {
+            let listed: Vec<String> = listed.iter().map(|s| s.to_string()).collect();
+            legal_basis(text, &listed)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|b| b.number)
+                .collect()
+        };
         assert_eq!(
-            legal_basis(
-                "Tên văn bản pháp lýMã văn bảnThông tư 04/2015/TT-BCAQUY ĐỊNH MẪU GIẤY TỜ",
-                &["04/2015/TT-BCA".to_owned()]
-            )
-            .unwrap()[0]
-                .number,
-            "04/2015/TT-BCA"
+            numbers("Thông tư 04/2015/TT-BCAQUY ĐỊNH", &["04/2015/TT-BCAQUY"]),
+            ["04/2015/TT-BCA"]
+        );
+        // The source's list cuts some numbers short: the text's spelling stands, once.
+        assert_eq!(
+            numbers(
+                "Thông tư số 60/2023/TT-BTC ngày 07/9/2023Nghị định 85/2020/NĐ-CP85/2020/NĐ-CP",
+                &[
+                    "60/2023/TT-BT",
+                    "60/2023/TT-BTC",
+                    "85/2020/NĐ-C",
+                    "01/2024/TT-BTP"
+                ]
+            ),
+            ["60/2023/TT-BTC", "85/2020/NĐ-CP", "01/2024/TT-BTP"]
+        );
+        // Where the scan guessed (a capital taken off before a lower-case word), the list
+        // settles it.
+        assert_eq!(
+            numbers("Thông tư 53/2025/TT-BCTư pháp", &["53/2025/TT-BCT"]),
+            ["53/2025/TT-BCT"]
+        );
+        // No syllable starts "Cs": the C is the issuer's, whatever the list says.
+        assert_eq!(
+            numbers("lệ phí257/2016/TT-BTCsửa đổi", &["257/2016/TT-BT"]),
+            ["257/2016/TT-BTC"]
         );
     }
 
@@ -578,18 +693,32 @@ mod tests {
 
     #[test]
     fn steps_in_order() {
-        let s = steps("Chuẩn bị\nBước 1: Nộp hồ sơ\nBước 2: Nhận kết quả").unwrap();
-        let shown: Vec<String> = s
-            .iter()
-            .map(|s| format!("{}={}", s.label, s.text))
-            .collect();
+        let shown = |text: &str| -> Vec<String> {
+            steps(text)
+                .unwrap_or_default()
+                .iter()
+                .map(|s| format!("{}={}", s.label, s.text))
+                .collect()
+        };
         assert_eq!(
-            shown,
+            shown("Chuẩn bị\nBước 1: Nộp hồ sơ\nBước 2: Nhận kết quả"),
             ["=Chuẩn bị", "Bước 1=Nộp hồ sơ", "Bước 2=Nhận kết quả"]
         );
         let s = steps("a) Nộp hồ sơ\nb) Trả kết quả").unwrap();
         assert_eq!(s[1].label, "b)");
         assert!(steps("Bước 1: chỉ một bước").is_none());
+        // Steps run together inside lines; what precedes a marker ends the previous step.
+        assert_eq!(
+            shown("* Đăng ký kiểm dịch Bước 1: Gửi hồ sơ; Bước 2: Kiểm tra.\n- Bước 3: Trả"),
+            [
+                "=* Đăng ký kiểm dịch",
+                "Bước 1=Gửi hồ sơ;",
+                "Bước 2=Kiểm tra.",
+                "Bước 3=Trả"
+            ]
+        );
+        // Inside a line a mention is not a step: "theo Bước 2" has no colon.
+        assert!(steps("Bước 1: nộp, làm lại theo Bước 2 nếu thiếu").is_none());
         assert!(steps("1. a\n3. b").is_none());
     }
 

@@ -20,6 +20,7 @@ use super::ProcedureError;
 use super::index::ProcedureIndex;
 use super::lexicon::Lexicon;
 use super::model::{ChannelKind, Procedure};
+use super::rerank::{self, QuestionProfile, RERANK_DEPTH};
 use crate::analysis;
 
 /// Longest query read, in characters.
@@ -49,15 +50,6 @@ const W_BODY: f32 = 0.3;
 const W_BODY_BIGRAM: f32 = 0.6;
 /// Weight of the lexicon's official terms relative to the words typed.
 const W_EXPANSION: f32 = 1.5;
-/// Candidates re-scored by name coverage.
-pub const RERANK_DEPTH: usize = 30;
-/// Rerank: share of the question's bigrams found in the name, and share of the name's bigrams
-/// found in the question (with its expansions), added to the BM25 score relative to the best.
-/// The first tells "cấp lại" from "cấp mới"; the second prefers the procedure whose whole name
-/// was asked for over a longer one that merely contains it.
-const W_QUERY_COVERAGE: f32 = 0.5;
-const W_NAME_COVERAGE: f32 = 0.5;
-
 /// Words of a question that say it is a question, not what it is about (folded).
 const SCAFFOLDING: &[&str] = &[
     "thu tuc",
@@ -343,8 +335,65 @@ fn compile(index: &ProcedureIndex, terms: &Terms) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(should))
 }
 
-/// (position in the table, score) of the best procedures, and the official terms added.
-type Ranked = (Vec<(usize, f32)>, Vec<String>);
+/// (position in the table, first-stage score relative to the best, final score) of the best
+/// procedures, and the official terms added.
+type Ranked = (Vec<Candidate>, Vec<String>);
+
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    position: usize,
+    /// BM25 relative to the best candidate's: what the match floor reads.
+    bm25: f32,
+    score: f32,
+}
+
+/// The first stage: the best `limit` procedures by BM25 (at least [`RERANK_DEPTH`]), scores
+/// relative to the best, with the question's profile for the rerank.
+fn first_stage<'t>(
+    index: &ProcedureIndex,
+    terms: &'t Terms,
+    text: &str,
+    expansions: &[&str],
+    limit: usize,
+) -> Result<(Vec<Candidate>, QuestionProfile<'t>), ProcedureError> {
+    let query = compile(index, terms);
+    let searcher = index.reader.searcher();
+    let top = searcher.search(
+        &query,
+        &TopDocs::with_limit(limit.max(RERANK_DEPTH)).order_by_score(),
+    )?;
+    let best = top.first().map_or(1.0, |t| t.0).max(f32::MIN_POSITIVE);
+    let mut out = Vec::with_capacity(top.len());
+    for (score, addr) in top {
+        let doc: tantivy::TantivyDocument = searcher.doc(addr)?;
+        let ma = doc
+            .get_first(index.fields.ma)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default();
+        if let Some(position) = index.position(ma) {
+            out.push(Candidate {
+                position,
+                bm25: score / best,
+                score: score / best,
+            });
+        }
+    }
+    let typed = |list: &'t [(String, f32)]| -> Vec<&'t str> {
+        list.iter()
+            .filter(|(_, w)| *w == 1.0)
+            .map(|(t, _)| t.as_str())
+            .collect()
+    };
+    let question = QuestionProfile::new(
+        index.names(),
+        typed(&terms.bigrams),
+        terms.bigrams.iter().map(|(b, _)| b.as_str()).collect(),
+        typed(&terms.exact),
+        text,
+        expansions,
+    );
+    Ok((out, question))
+}
 
 /// Positions in the table of the best `limit` procedures for `text`, with scores.
 fn ranked(
@@ -358,63 +407,49 @@ fn ranked(
     if terms.syllables.is_empty() {
         return Ok((Vec::new(), Vec::new()));
     }
-    let query = compile(index, &terms);
-    let searcher = index.reader.searcher();
-    let top = searcher.search(
-        &query,
-        &TopDocs::with_limit(limit.max(RERANK_DEPTH)).order_by_score(),
-    )?;
-    let mut out = Vec::with_capacity(top.len());
-    for (score, addr) in top {
-        let doc: tantivy::TantivyDocument = searcher.doc(addr)?;
-        let ma = doc
-            .get_first(index.fields.ma)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default();
-        if let Some(i) = index.position(ma) {
-            out.push((i, score));
-        }
+    let (mut out, question) = first_stage(index, &terms, text, &expansions, limit)?;
+    // The re-scored candidates stay ahead of the rest, which keep the first stage's order.
+    let depth = out.len().min(RERANK_DEPTH);
+    for c in &mut out[..depth] {
+        let f = rerank::features(&question, index.names().profile(c.position), c.bm25);
+        c.score = rerank::score(&f);
     }
-    rerank(index, &terms, &mut out);
+    out[..depth].sort_by(|a, b| b.score.total_cmp(&a.score));
     out.truncate(limit);
     Ok((out, expansions.into_iter().map(str::to_owned).collect()))
 }
 
-/// Re-scores the first [`RERANK_DEPTH`] candidates by how well name and question cover each
-/// other; scores stay comparable with the rest (relative to the best BM25 score).
-fn rerank(index: &ProcedureIndex, terms: &Terms, hits: &mut [(usize, f32)]) {
-    let Some(best) = hits.first().map(|h| h.1).filter(|b| *b > 0.0) else {
-        return;
+/// Each question's first-stage candidates (best first, at most [`RERANK_DEPTH`]) with their
+/// rerank features: the input of `fit_rerank.py`.
+pub struct CandidateFeatures {
+    pub ids: Vec<String>,
+    pub features: Vec<rerank::Features>,
+}
+
+pub fn candidate_features(
+    index: &ProcedureIndex,
+    lexicon: &Lexicon,
+    text: &str,
+) -> Result<CandidateFeatures, ProcedureError> {
+    let expansions = lexicon.expand(text);
+    let terms = terms(text, &expansions);
+    let mut out = CandidateFeatures {
+        ids: Vec::new(),
+        features: Vec::new(),
     };
-    let typed: Vec<&str> = terms
-        .bigrams
-        .iter()
-        .filter(|(_, w)| *w == 1.0)
-        .map(|(b, _)| b.as_str())
-        .collect();
-    let all: HashSet<&str> = terms.bigrams.iter().map(|(b, _)| b.as_str()).collect();
-    let depth = hits.len().min(RERANK_DEPTH);
-    for (_, score) in hits.iter_mut() {
-        *score /= best;
+    if terms.syllables.is_empty() {
+        return Ok(out);
     }
-    for (i, score) in hits[..depth].iter_mut() {
-        let name = index.name_bigrams(*i);
-        let query_coverage = if typed.is_empty() {
-            0.0
-        } else {
-            typed.iter().filter(|b| name.contains(**b)).count() as f32 / typed.len() as f32
-        };
-        let name_coverage = if name.is_empty() {
-            0.0
-        } else {
-            name.iter()
-                .filter(|b| all.contains(String::as_str(b)))
-                .count() as f32
-                / name.len() as f32
-        };
-        *score += W_QUERY_COVERAGE * query_coverage + W_NAME_COVERAGE * name_coverage;
+    let (candidates, question) = first_stage(index, &terms, text, &expansions, RERANK_DEPTH)?;
+    for c in candidates.iter().take(RERANK_DEPTH) {
+        out.ids.push(index.all()[c.position].ma.clone());
+        out.features.push(rerank::features(
+            &question,
+            index.names().profile(c.position),
+            c.bm25,
+        ));
     }
-    hits[..depth].sort_by(|a, b| b.1.total_cmp(&a.1));
+    Ok(out)
 }
 
 /// Ids (mã thủ tục) of the best `limit` procedures for `text`: the ranking eval measures.
@@ -427,7 +462,7 @@ pub fn ranked_ids(
     match ranked(index, lexicon, text, limit) {
         Ok((hits, _)) => hits
             .into_iter()
-            .map(|(i, _)| index.all()[i].ma.clone())
+            .map(|c| index.all()[c.position].ma.clone())
             .collect(),
         Err(_) => Vec::new(),
     }
@@ -448,10 +483,10 @@ pub fn search(
         (all, Vec::new())
     } else {
         let (hits, expanded) = ranked(index, lexicon, &query.text, MAX_RESULT_WINDOW)?;
-        let best = hits.first().map_or(0.0, |h| h.1);
         let hits = hits
             .into_iter()
-            .filter(|h| h.1 >= best * RELATIVE_SCORE_FLOOR)
+            .filter(|c| c.bm25 >= RELATIVE_SCORE_FLOOR)
+            .map(|c| (c.position, c.score))
             .collect();
         (hits, expanded)
     };

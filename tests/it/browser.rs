@@ -436,9 +436,16 @@ impl Walk<'_> {
         );
 
         // Nothing is wider than the screen (no sideways scrolling on a phone).
-        for path in ["/", &results, &document, &article] {
+        self.fit_the_screen(&["/", &results, &document, &article])
+            .await;
+    }
+
+    /// No page of `paths` is wider than the screen.
+    async fn fit_the_screen(&self, paths: &[&str]) {
+        for path in paths {
             self.goto(path).await;
-            let overflow = c
+            let overflow = self
+                .client
                 .execute(
                     "return document.documentElement.scrollWidth - window.innerWidth;",
                     vec![],
@@ -451,6 +458,66 @@ impl Walk<'_> {
                 self.viewport
             );
         }
+    }
+}
+
+impl Walk<'_> {
+    /// Administrative procedures: a question typed the way people write it, the results
+    /// narrowed to what can be done online, then the first procedure's page.
+    async fn run_procedures(&mut self) {
+        let c = self.client.clone();
+        self.goto("/thu-tuc").await;
+        assert_eq!(text_of(&c, "h1").await, "Thủ tục hành chính");
+        let input = c.find(Locator::Css("#q")).await.expect("the search box");
+        input
+            .send_keys("lam giay khai sinh cho con")
+            .await
+            .expect("typing");
+        click(&c, "form.search button[type=submit]").await;
+        let results = wait_left(&c, "/thu-tuc").await;
+        assert!(results.starts_with("/thu-tuc?q="), "{results}");
+        let first = text_of(&c, "section.results ol.hits > li h3 a").await;
+        assert!(first.contains("khai sinh"), "first result: {first}");
+        assert!(
+            text_of(&c, "section.results p.note")
+                .await
+                .contains("đăng ký khai sinh"),
+            "the lexicon's official wording is shown"
+        );
+        self.record("thu-tuc").await;
+
+        // The channel filter: only procedures that can be done online, with its count.
+        click(&c, "aside.facets a[href*='kenh=truc-tuyen']").await;
+        let filtered = wait_left(&c, &results).await;
+        assert!(filtered.contains("kenh=truc-tuyen"), "{filtered}");
+        assert!(
+            !c.find_all(Locator::Css("a[aria-label^='Bỏ lọc']"))
+                .await
+                .unwrap()
+                .is_empty(),
+            "the active filter can be removed"
+        );
+        let hits = c
+            .find_all(Locator::Css("section.results ol.hits > li"))
+            .await
+            .unwrap();
+        assert!(!hits.is_empty(), "no procedure left after the filter");
+        self.record("thu-tuc-truc-tuyen").await;
+
+        // The first procedure: deadline and fee per channel, the dossier as a checklist, the
+        // law it rests on.
+        click(&c, "section.results ol.hits > li h3 a").await;
+        let detail = wait_left(&c, &filtered).await;
+        assert!(detail.starts_with("/thu-tuc/"), "{detail}");
+        assert!(text_of(&c, "h1").await.contains("khai sinh"));
+        for css in ["#cach-nop", "#ho-so", "#can-cu", "input[type=checkbox]"] {
+            c.find(Locator::Css(css))
+                .await
+                .unwrap_or_else(|e| panic!("{detail}: no {css}: {e}"));
+        }
+        self.record("thu-tuc-chi-tiet").await;
+
+        self.fit_the_screen(&[&results, &filtered, &detail]).await;
     }
 }
 
@@ -531,7 +598,29 @@ pub fn conclude(test: &str, report: &str, dir: &Path, shots: &[PathBuf], audits:
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_in_chromium_are_accessible() {
-    let Some(tools) = tools_or_skip("browser test") else {
+    walk_in_chromium(Flow::Portal).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn procedure_pages_in_chromium_are_accessible() {
+    walk_in_chromium(Flow::Procedures).await;
+}
+
+/// A walk through one part of the site.
+#[derive(Debug, Clone, Copy)]
+enum Flow {
+    Portal,
+    Procedures,
+}
+
+/// Serves the starter index, walks `flow` on each viewport with screenshots and axe-core, and
+/// fails on any serious or critical violation.
+async fn walk_in_chromium(flow: Flow) {
+    let (test, subdir) = match flow {
+        Flow::Portal => ("browser test", ""),
+        Flow::Procedures => ("browser test of the procedures", "procedures"),
+    };
+    let Some(tools) = tools_or_skip(test) else {
         return;
     };
 
@@ -543,7 +632,7 @@ async fn pages_in_chromium_are_accessible() {
     let base = format!("http://{}", listener.local_addr().unwrap());
     let server = tokio::spawn(async move { axum::serve(listener, web::router(state)).await });
 
-    let dir = output_dir();
+    let dir = output_dir().join(subdir);
     std::fs::create_dir_all(&dir).expect("screenshot directory");
     let driver = Driver::start(&tools.chromedriver);
     let mut shots = Vec::new();
@@ -559,12 +648,15 @@ async fn pages_in_chromium_are_accessible() {
             shots: Vec::new(),
             audits: Vec::new(),
         };
-        walk.run().await;
+        match flow {
+            Flow::Portal => walk.run().await,
+            Flow::Procedures => walk.run_procedures().await,
+        }
         shots.append(&mut walk.shots);
         audits.append(&mut walk.audits);
         client.close().await.expect("closing the session");
     }
     drop(driver);
     server.abort();
-    conclude("browser test", "axe.json", &dir, &shots, &audits);
+    conclude(test, "axe.json", &dir, &shots, &audits);
 }

@@ -15,6 +15,7 @@ use crate::support::{content_dir, content_index, content_procedures};
 const SHARED_PROCEDURES: &str = "../shared/data/procedures";
 const DEV_QUESTIONS: &str = "../shared/data/eval/procedures-questions-dev.jsonl";
 const COLLOQUIAL: &str = "content/eval/procedures-colloquial.jsonl";
+const COLLOQUIAL_2: &str = "content/eval/procedures-colloquial-2.jsonl";
 
 fn curated() -> &'static (Vec<Procedure>, ProcedureIndex) {
     static INDEX: OnceLock<(Vec<Procedure>, ProcedureIndex)> = OnceLock::new();
@@ -77,11 +78,12 @@ fn everyday_wording_finds_the_official_procedure() {
     );
 }
 
-#[test]
-fn colloquial_questions_meet_the_floor_and_beat_the_baseline() {
+/// R@1 and R@5 of a colloquial question file on the curated set, held to floors, and MRR@10
+/// at least `margin` above the naive baseline's.
+fn colloquial_floor(file: &str, min_r1: f64, min_r5: f64, margin: f64) {
     let (_, index) = curated();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let queries = tracuu::eval::load_queries(&root.join(COLLOQUIAL)).unwrap();
+    let queries = tracuu::eval::load_queries(&root.join(file)).unwrap();
     assert!(queries.len() >= 40, "{} questions", queries.len());
     let lexicon = builtin();
     let ours = tracuu::eval::evaluate(&queries, |q| {
@@ -90,26 +92,39 @@ fn colloquial_questions_meet_the_floor_and_beat_the_baseline() {
     let base_index = naive(index);
     let base = tracuu::eval::evaluate(&queries, |q| base_index.search_ids(q, 100).unwrap());
     eprintln!(
-        "colloquial: tracuu {}\ncolloquial: naive  {}",
+        "{file}: tracuu {}\n{file}: naive  {}",
         ours.metrics, base.metrics
     );
     let misses: Vec<_> = ours.missed_at_10.iter().map(|m| &m.query).collect();
     assert!(
-        ours.metrics.recall_at_1 >= 0.80,
+        ours.metrics.recall_at_1 >= min_r1,
         "{} {misses:?}",
         ours.metrics
     );
     assert!(
-        ours.metrics.recall_at_5 >= 0.95,
+        ours.metrics.recall_at_5 >= min_r5,
         "{} {misses:?}",
         ours.metrics
     );
     assert!(
-        ours.metrics.mrr_at_10 > base.metrics.mrr_at_10 + 0.2,
+        ours.metrics.mrr_at_10 > base.metrics.mrr_at_10 + margin,
         "tracuu {} vs naive {}",
         ours.metrics,
         base.metrics
     );
+}
+
+#[test]
+fn colloquial_questions_meet_the_floor_and_beat_the_baseline() {
+    colloquial_floor(COLLOQUIAL, 0.80, 0.95, 0.2);
+}
+
+/// The second set was written apart from the lexicon, which is never tuned on it: it says how
+/// the lexicon does on wording it was not made for (measured on the curated set: R@1 0.614,
+/// R@5 0.864, MRR@10 0.704 against the naive 0.629).
+#[test]
+fn second_colloquial_set_meets_its_floor() {
+    colloquial_floor(COLLOQUIAL_2, 0.59, 0.84, 0.05);
 }
 
 #[test]
@@ -132,10 +147,10 @@ fn dev_questions_meet_the_floor() {
     let base_index = naive(&index);
     let base = tracuu::eval::evaluate(&queries, |q| base_index.search_ids(q, 100).unwrap());
     eprintln!("dev: tracuu {}\ndev: naive  {}", ours.metrics, base.metrics);
-    // The target is R@1 0.92 and R@5 1.00; measured R@1 0.875, R@5 0.99. These floors
+    // The target is R@1 0.92 and R@5 1.00; measured R@1 0.89, R@5 1.00. These floors
     // hold what was reached; raise them as ranking improves.
-    assert!(ours.metrics.recall_at_1 >= 0.865, "{}", ours.metrics);
-    assert!(ours.metrics.recall_at_5 >= 0.98, "{}", ours.metrics);
+    assert!(ours.metrics.recall_at_1 >= 0.88, "{}", ours.metrics);
+    assert!(ours.metrics.recall_at_5 >= 0.99, "{}", ours.metrics);
     assert!(ours.metrics.recall_at_1 > base.metrics.recall_at_1);
 }
 
