@@ -12,6 +12,8 @@
 # `cargo bench --bench http_stages` times the same questions stage by stage in one process.
 #
 # Usage: benches/http.sh [RATE] [SECONDS]      (default 2000 requests/s for 30 s)
+# The server's page cache is on as configured; the warm-up asks each question once, so the load
+# phase is served from it. TRACUU_PAGE_CACHE_MB=0 benches/http.sh measures searching instead.
 # Env: PROFILE=dev|release (default dev: our code at opt-level 2, dependencies at 3),
 #      INDEX_DIR (default <target>/bench/http-index; built when absent, ~60 s),
 #      DATA (default ../shared/data), PORT (default 18080), CONNECTIONS (default 50),
@@ -61,7 +63,9 @@ fi
 if [ ! -f "$INDEX_DIR/CURRENT" ]; then
     echo "== indexing the full code into $INDEX_DIR"
     # The source has one malformed record: it is listed and the command exits 1; the index is built.
-    "$BIN" index --no-content --phapdien "$DATA/phapdien" --index-dir "$INDEX_DIR" || true
+    PROCEDURES=()
+    if [ -d "$DATA/procedures" ]; then PROCEDURES=(--procedures "$DATA/procedures"); fi
+    "$BIN" index --no-content --phapdien "$DATA/phapdien" "${PROCEDURES[@]}" --index-dir "$INDEX_DIR" || true
     test -f "$INDEX_DIR/CURRENT"
 fi
 
@@ -127,6 +131,8 @@ client = {
     "p99_ms": round(lat["p99"] * 1000, 3),
 }
 engine, render, took = values("engine_ms"), values("render_ms"), values("took_ms")
+searches = [l for l in lines if "path=/tim-kiem" in l and " response " in l]
+hits = sum(1 for l in searches if re.search(r'\bcache="?hit', l))
 # Per request: what the handler stack (blocking-pool hand-off, middleware) added to engine + render.
 stack = [t - e - r for e, r, t in zip(engine, render, took)] if len(engine) == len(took) else []
 out = {
@@ -136,6 +142,11 @@ out = {
     "seconds": int(seconds),
     "connections": int(connections),
     "client": client,
+    # Pages served from the page cache (server.page_cache_mb; TRACUU_PAGE_CACHE_MB=0 turns it
+    # off): the warm-up asks every question once, so with the cache on the load phase measures
+    # cached pages; run with it off to measure searching.
+    "page_cache_hits": hits,
+    "page_cache_hit_rate": round(hits / len(searches), 3) if searches else None,
     "server_engine": dist(engine),
     "server_render": dist(render),
     "server_handler_total": dist(took),
