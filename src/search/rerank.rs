@@ -63,7 +63,7 @@ pub type Features = [f32; NUM_FEATURES];
 /// Weights fitted by `fit_rerank.py` (see the module comment). Features are on comparable
 /// scales (shares and coverages in 0..1, lengths as logarithms).
 const WEIGHTS: Features = [
-    0.42, 1.10, 1.96, 0.13, 0.84, 0.77, 0.89, -0.18, 0.93, 0.14, 2.42, -0.08, -0.40, 1.85,
+    0.00, 0.74, 1.80, 0.70, 0.78, 0.82, 0.39, -0.10, 0.48, 0.32, 1.74, -0.15, -0.53, 1.07,
 ];
 
 /// Title pairs that mark an article's role in its document, in the order of `role` bits.
