@@ -573,12 +573,7 @@ pub fn build_with(
         progress.advance(chunk.len() as u64);
     }
     writer.commit()?;
-    // One segment: every query pays per segment, and statistics are read per segment.
-    let segments = index.searchable_segment_ids()?;
-    if segments.len() > 1 {
-        writer.merge(&segments).wait()?;
-    }
-    writer.wait_merging_threads()?;
+    merge_into_one_segment(&index, writer)?;
     progress.finish();
 
     let meta = IndexMeta {
@@ -661,6 +656,21 @@ fn new_generation(root: &Path, after_ms: u64) -> Result<(u64, PathBuf), IndexErr
     let generation = root.join(format!("{GEN_PREFIX}{built_at_ms}"));
     std::fs::create_dir(&generation).map_err(io_err(&generation))?;
     Ok((built_at_ms, generation))
+}
+
+/// Merges the committed segments into one without deleted documents, and waits for it: every
+/// query pays per segment, and the statistics read at open then count live articles only.
+fn merge_into_one_segment(
+    index: &Index,
+    mut writer: tantivy::IndexWriter,
+) -> Result<(), IndexError> {
+    let segments = index.searchable_segment_metas()?;
+    if segments.len() > 1 || segments.iter().any(|s| s.has_deletes()) {
+        let ids: Vec<_> = segments.iter().map(|s| s.id()).collect();
+        writer.merge(&ids).wait()?;
+    }
+    writer.wait_merging_threads()?;
+    Ok(())
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), IndexError> {

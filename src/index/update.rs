@@ -23,8 +23,8 @@ use tantivy::{Index, Term};
 
 use super::{
     Corpus, DOCUMENTS_FILE, GenerationPart, IndexError, IndexMeta, META_FILE, Progress,
-    SCHEMA_VERSION, article_document, current_generation, documents_jsonl, io_err, new_generation,
-    publish, read_meta, remove_stale_generations,
+    SCHEMA_VERSION, article_document, current_generation, documents_jsonl, io_err,
+    merge_into_one_segment, new_generation, publish, read_meta, remove_stale_generations,
 };
 
 /// One line per article, `<sha256> <id>`, in id order.
@@ -261,12 +261,7 @@ pub fn update_with(
     // segment, and the statistics then count no deleted article. It rewrites the segments, which
     // the bench measures at a fraction of a build (no tokenising).
     let merge_started = Instant::now();
-    let segments = index.searchable_segment_metas()?;
-    if segments.len() > 1 || segments.iter().any(|s| s.has_deletes()) {
-        let ids: Vec<_> = segments.iter().map(|s| s.id()).collect();
-        writer.merge(&ids).wait()?;
-    }
-    writer.wait_merging_threads()?;
+    merge_into_one_segment(&index, writer)?;
     let merge_ms = merge_started.elapsed().as_millis() as u64;
     progress.finish();
 
