@@ -230,8 +230,7 @@ fn free_text(
         terms.push((Term::from_field_text(fields.context, &s.folded), W_CONTEXT));
         if tree.has_diacritics && s.exact != s.folded {
             let text_exact = Term::from_field_text(fields.text, &s.exact);
-            let folded_df = stats.doc_freq(&text_fold);
-            if (stats.doc_freq(&text_exact) as f32) < EXACT_REDUNDANT_SHARE * folded_df as f32 {
+            if !repeats(stats, &text_exact, &text_fold) {
                 terms.push((Term::from_field_text(fields.title, &s.exact), W_TITLE_EXACT));
                 if !keyword_phrase {
                     terms.push((text_exact, W_TEXT_EXACT));
@@ -302,7 +301,13 @@ fn redundant_word(stats: &mut TermStats, fields: &Fields, term: &Term, word: &st
         1 => Term::from_field_text(fields.text_bigram, &folded),
         _ => return false,
     };
-    let equivalent_df = stats.doc_freq(&equivalent);
+    repeats(stats, term, &equivalent)
+}
+
+/// True when `term` is in at least [`EXACT_REDUNDANT_SHARE`] of the articles that have its
+/// folded `equivalent`: scoring both says the same thing twice.
+fn repeats(stats: &mut TermStats, term: &Term, equivalent: &Term) -> bool {
+    let equivalent_df = stats.doc_freq(equivalent);
     equivalent_df > 0 && stats.doc_freq(term) as f32 >= EXACT_REDUNDANT_SHARE * equivalent_df as f32
 }
 
