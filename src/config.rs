@@ -230,6 +230,9 @@ impl Default for Config {
     }
 }
 
+/// Largest page cache accepted (MiB): its table is sized from it when the server starts.
+const MAX_PAGE_CACHE_MB: u64 = 16 * 1024;
+
 impl Default for ServerConfig {
     fn default() -> ServerConfig {
         ServerConfig {
@@ -362,6 +365,12 @@ impl Config {
                 message: "must be positive".to_owned(),
             });
         }
+        if self.server.page_cache_mb > MAX_PAGE_CACHE_MB {
+            return Err(ConfigError::Invalid {
+                key: "server.page_cache_mb",
+                message: format!("at most {MAX_PAGE_CACHE_MB}"),
+            });
+        }
         if self.server.index_poll_ms == 0 {
             return Err(ConfigError::Invalid {
                 key: "server.index_poll_ms",
@@ -471,6 +480,10 @@ mod tests {
         c.server.public_url = Some("ftp://x".into());
         let err = c.validate().unwrap_err().to_string();
         assert!(err.contains("server.public_url"), "{err}");
+        let mut c = Config::default();
+        c.server.page_cache_mb = u64::MAX;
+        let err = c.validate().unwrap_err().to_string();
+        assert!(err.contains("server.page_cache_mb"), "{err}");
     }
 
     #[test]
