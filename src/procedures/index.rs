@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{
-    Field, IndexRecordOption, STORED, STRING, Schema, SchemaBuilder, TextFieldIndexing, TextOptions,
+    Field, IndexRecordOption, STORED, STRING, Schema, SchemaBuilder, TextFieldIndexing,
+    TextOptions, Value,
 };
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
@@ -180,6 +181,11 @@ pub struct ProcedureIndex {
     table: Vec<Arc<Procedure>>,
     by_ma: HashMap<String, usize>,
     by_document: HashMap<String, Vec<usize>>,
+    /// Per segment of the reader's searcher, each document's position in `table`, by doc id
+    /// (`u32::MAX` where the stored code is not in the table). Read once at open: fetching the
+    /// stored code of each of a 500-hit window decompressed a doc-store block per hit, which
+    /// was most of a procedure search's time.
+    positions: Vec<Vec<u32>>,
     /// What the rerank reads of the names.
     names: Names,
 }
@@ -263,6 +269,7 @@ impl ProcedureIndex {
                 by_document.entry(basis.number.clone()).or_default().push(i);
             }
         }
+        let positions = positions(&reader, fields, &by_ma)?;
         let names = Names::new(&table);
         Ok(ProcedureIndex {
             reader,
@@ -270,6 +277,7 @@ impl ProcedureIndex {
             table,
             by_ma,
             by_document,
+            positions,
             names,
         })
     }
@@ -308,7 +316,36 @@ impl ProcedureIndex {
         &self.names
     }
 
-    pub(crate) fn position(&self, ma: &str) -> Option<usize> {
-        self.by_ma.get(ma).copied()
+    /// The table position of a document of the reader's searcher.
+    pub(crate) fn position_of(&self, addr: tantivy::DocAddress) -> Option<usize> {
+        let p = *self
+            .positions
+            .get(addr.segment_ord as usize)?
+            .get(addr.doc_id as usize)?;
+        (p != u32::MAX).then_some(p as usize)
     }
+}
+
+/// Each document's table position, per segment by doc id (see [`ProcedureIndex::positions`]).
+/// The reader never reloads, so its segments are the ones searched for the index's lifetime.
+fn positions(
+    reader: &IndexReader,
+    fields: Fields,
+    by_ma: &HashMap<String, usize>,
+) -> Result<Vec<Vec<u32>>, ProcedureError> {
+    let searcher = reader.searcher();
+    let mut out = Vec::with_capacity(searcher.segment_readers().len());
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let mut by_doc = vec![u32::MAX; segment.max_doc() as usize];
+        for doc_id in segment.doc_ids_alive() {
+            let doc: TantivyDocument =
+                searcher.doc(tantivy::DocAddress::new(ord as u32, doc_id))?;
+            let ma = doc.get_first(fields.ma).and_then(|v| v.as_str());
+            if let Some(&p) = ma.and_then(|ma| by_ma.get(ma)) {
+                by_doc[doc_id as usize] = p as u32;
+            }
+        }
+        out.push(by_doc);
+    }
+    Ok(out)
 }

@@ -14,7 +14,7 @@ use std::time::Instant;
 use tantivy::Term;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::schema::IndexRecordOption;
 
 use super::ProcedureError;
 use super::index::ProcedureIndex;
@@ -365,12 +365,7 @@ fn first_stage<'t>(
     let best = top.first().map_or(1.0, |t| t.0).max(f32::MIN_POSITIVE);
     let mut out = Vec::with_capacity(top.len());
     for (score, addr) in top {
-        let doc: tantivy::TantivyDocument = searcher.doc(addr)?;
-        let ma = doc
-            .get_first(index.fields.ma)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default();
-        if let Some(position) = index.position(ma) {
+        if let Some(position) = index.position_of(addr) {
             out.push(Candidate {
                 position,
                 bm25: score / best,
