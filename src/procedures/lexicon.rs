@@ -54,12 +54,19 @@ struct Syllable {
     folded: String,
 }
 
+/// A syllable of the question, and whether it was typed with marks (worked out once per
+/// question: it decides how every phrase of the lexicon is compared with it).
+struct Typed {
+    syllable: Syllable,
+    marked: bool,
+}
+
 impl Syllable {
-    fn matches(&self, typed: &Syllable) -> bool {
-        if analysis::has_diacritics(&typed.exact) {
-            self.exact == typed.exact
+    fn matches(&self, typed: &Typed) -> bool {
+        if typed.marked {
+            self.exact == typed.syllable.exact
         } else {
-            self.folded == typed.folded
+            self.folded == typed.syllable.folded
         }
     }
 }
@@ -112,7 +119,13 @@ impl Lexicon {
     /// The official terms whose colloquial phrases occur in `query` (as whole syllables), each
     /// once, in lexicon order.
     pub fn expand(&self, query: &str) -> Vec<&str> {
-        let q = syllables(query);
+        let q: Vec<Typed> = syllables(query)
+            .into_iter()
+            .map(|syllable| Typed {
+                marked: analysis::has_diacritics(&syllable.exact),
+                syllable,
+            })
+            .collect();
         let mut hit = vec![false; self.official.len()];
         for (phrase, at) in &self.phrases {
             if !hit[*at]

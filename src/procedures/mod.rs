@@ -35,10 +35,10 @@ pub use model::{
 };
 pub use rerank::{FEATURE_NAMES, Features};
 pub use search::{
-    CandidateFeatures, DEFAULT_PAGE_SIZE, MAX_FILTER_VALUES, MAX_PAGE, MAX_PAGE_SIZE,
-    MAX_QUERY_CHARS, MAX_RESULT_WINDOW, MAX_SUGGESTIONS, ProcedureFacets, ProcedureFilters,
-    ProcedureHit, ProcedureQuery, ProcedureResults, RequestError, candidate_features, ranked_ids,
-    search, suggest,
+    BestProcedures, CandidateFeatures, DEFAULT_PAGE_SIZE, MAX_FILTER_VALUES, MAX_PAGE,
+    MAX_PAGE_SIZE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW, MAX_SUGGESTIONS, ProcedureFacets,
+    ProcedureFilters, ProcedureHit, ProcedureQuery, ProcedureResults, RequestError, best,
+    candidate_features, ranked_ids, search, suggest,
 };
 pub use source::Rejection;
 
