@@ -71,7 +71,17 @@ fn is_clause_break(c: char) -> bool {
     )
 }
 
-fn is_syllable_char(c: char) -> bool {
+/// A syllable character: letters and digits (and stray combining marks, so that text which is
+/// not NFC still keeps its syllables whole).
+pub(crate) fn is_syllable_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    // The letters Vietnamese is written with from a table: Unicode's property lookups were
+    // most of the cost of scanning an article for a snippet.
+    if let Some(latin) = normalize::latin(c) {
+        return latin.letter;
+    }
     c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
 }
 

@@ -38,8 +38,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use lindera::dictionary::{DictionaryBuilder, Metadata, Schema, load_fs_dictionary_with_options};
 use lindera::mode::Mode;
 use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
 
+use super::is_syllable_char;
 use super::normalize::canonical_tones as canon;
 
 /// The general word list (pyvi 0.1.1, MIT).
@@ -111,12 +111,6 @@ fn write(path: &Path, contents: &str) -> Result<(), SegmentError> {
         path: path.to_path_buf(),
         source,
     })
-}
-
-/// A syllable character: letters and digits (and stray combining marks, so that
-/// text which is not NFC still keeps its syllables whole).
-fn is_syllable_char(c: char) -> bool {
-    c.is_alphanumeric() || is_combining_mark(c)
 }
 
 /// Whitespace that joins syllables into a phrase; line breaks end a phrase.

@@ -12,7 +12,7 @@ mod rerank;
 mod snippet;
 mod stats;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -150,7 +150,7 @@ pub fn search(index: &LawIndex, request: &SearchRequest) -> Result<SearchResults
         results.window = Some(window.len());
         if request.group_by_document {
             let mut order: Vec<&str> = Vec::new();
-            let mut members: HashMap<&str, Vec<&WindowEntry>> = HashMap::new();
+            let mut members: FxHashMap<&str, Vec<&WindowEntry>> = FxHashMap::default();
             for e in &window {
                 let list = members.entry(e.doc_key).or_default();
                 if list.is_empty() {
@@ -351,7 +351,7 @@ fn hit(
 /// The first ordinal of each doc in the [`NAMED_COLUMNS`] columns, their columns opened once
 /// per segment; the values behind the ordinals come from [`LawIndex::column_value`].
 #[derive(Default)]
-struct Ordinals(HashMap<u32, Vec<Option<tantivy::columnar::StrColumn>>>);
+struct Ordinals(FxHashMap<u32, Vec<Option<tantivy::columnar::StrColumn>>>);
 
 impl Ordinals {
     fn first(
@@ -382,7 +382,7 @@ fn window_entries<'a>(
     searcher: &Searcher,
     top: Vec<(f32, DocAddress)>,
 ) -> Result<Vec<WindowEntry<'a>>, SearchError> {
-    let mut days: HashMap<u32, Option<tantivy::columnar::Column<i64>>> = HashMap::new();
+    let mut days: FxHashMap<u32, Option<tantivy::columnar::Column<i64>>> = FxHashMap::default();
     let mut ordinals = Ordinals::default();
     let doc_key = COLUMN_DOC_KEY;
     let mut out = Vec::with_capacity(top.len());
@@ -413,9 +413,10 @@ fn facets(
     window: &[WindowEntry],
 ) -> Result<Facets, SearchError> {
     let dims = [COLUMN_DOC_TYPE, COLUMN_ISSUER, COLUMN_DEMUC, COLUMN_STATUS];
-    let mut counts: [HashMap<&str, usize>; 4] = Default::default();
-    let mut years: HashMap<u64, usize> = HashMap::new();
-    let mut year_columns: HashMap<u32, Option<tantivy::columnar::Column<u64>>> = HashMap::new();
+    let mut counts: [FxHashMap<&str, usize>; 4] = Default::default();
+    let mut years: FxHashMap<u64, usize> = FxHashMap::default();
+    let mut year_columns: FxHashMap<u32, Option<tantivy::columnar::Column<u64>>> =
+        FxHashMap::default();
     let mut ordinals = Ordinals::default();
     for e in window {
         let seg = e.addr.segment_ord;
@@ -439,8 +440,8 @@ fn facets(
         }
     }
     let years: Vec<(String, usize)> = years.into_iter().map(|(y, n)| (y.to_string(), n)).collect();
-    let years: HashMap<&str, usize> = years.iter().map(|(y, n)| (y.as_str(), *n)).collect();
-    let sorted = |m: &HashMap<&str, usize>, by_value_desc: bool| {
+    let years: FxHashMap<&str, usize> = years.iter().map(|(y, n)| (y.as_str(), *n)).collect();
+    let sorted = |m: &FxHashMap<&str, usize>, by_value_desc: bool| {
         let mut v: Vec<FacetCount> = m
             .iter()
             .map(|(value, &count)| FacetCount {

@@ -1,8 +1,9 @@
 //! Highlighted snippets computed from our own token offsets, so that they are right under
 //! folding: "ket hon" highlights "kết hôn", and "hòa giải" highlights "hoà giải".
 
-use std::collections::HashMap;
 use std::ops::Range;
+
+use rustc_hash::FxHashMap;
 
 use crate::analysis::{self, Syllable};
 
@@ -32,7 +33,8 @@ pub struct Fragment {
 /// counting distinct terms in a window).
 #[derive(Debug, Clone, Default)]
 pub struct Highlighter {
-    terms: HashMap<String, u32>,
+    /// FxHash: every syllable of each article shown is looked up here.
+    terms: FxHashMap<String, u32>,
 }
 
 /// A text's syllables (byte ranges) and, for those that are query terms, the term's number.
@@ -43,7 +45,7 @@ struct Scanned {
 
 impl Highlighter {
     pub fn new<'a>(syllables: impl IntoIterator<Item = &'a Syllable>) -> Highlighter {
-        let mut terms = HashMap::new();
+        let mut terms = FxHashMap::default();
         for s in syllables {
             let next = terms.len() as u32;
             terms.entry(s.folded.clone()).or_insert(next);
