@@ -8,8 +8,11 @@
 //!   10 stored articles);
 //! - `snippets`: plus highlighted snippets;
 //! - `facets`: plus facet counts over the result window: the request the search page makes;
-//! - `page`: `GET /tim-kiem?q=` through the real router in process (`oneshot`): the handler on
-//!   the blocking pool, the view model, the HTML, the middleware; no compression;
+//! - `procedures`: plus the procedures the page shows beside the law (its 3 best and their
+//!   count): the page's whole engine time, as its handler reports it (`engine_ms`);
+//! - `page`: `GET /tim-kiem?q=` through the real router in process (`oneshot`), with the page
+//!   cache off: the handler on the blocking pool, the view model, the HTML, the middleware; no
+//!   compression;
 //! - `page_gzip`: the same with `Accept-Encoding: gzip`, the compressed body read to its end.
 //!
 //! What HTTP adds on top (sockets, hyper, the client) is measured by `benches/http.sh`, which
@@ -17,7 +20,8 @@
 //!
 //! Corpus: the index in `TRACUU_BENCH_INDEX` (benches/http.sh passes the one it built), or else
 //! a fresh one built from `../shared/data/phapdien` into a temporary directory.
-//! Run: `cargo bench --profile dev --bench http_stages`. Figures go to
+//! Run: `cargo bench --profile dev --bench http_stages`; `TRACUU_BENCH_QUESTIONS=N` takes the
+//! first N questions only. Figures go to
 //! `target/bench/http-stages.json` and stdout. Without `../shared` the bench says so and exits.
 
 use std::path::{Path, PathBuf};
@@ -30,6 +34,7 @@ use tracuu::bench::{LatencyStats, latency};
 use tracuu::config::ServerConfig;
 use tracuu::index;
 use tracuu::ingest::{self, Corpus, Report};
+use tracuu::procedures::{self, ProcedureQuery};
 use tracuu::search::{self, SearchRequest};
 use tracuu::web::{self, AppState, SearchParams};
 
@@ -37,11 +42,18 @@ const PHAPDIEN: &str = "../shared/data/phapdien";
 const QUESTIONS: &str = "../shared/data/eval/laws-questions-dev.jsonl";
 const ROUNDS: usize = 2;
 
+/// The dev questions; the first `TRACUU_BENCH_QUESTIONS` of them when that is set (to count
+/// instructions under callgrind on a sample).
 fn questions() -> Vec<String> {
+    let limit = std::env::var("TRACUU_BENCH_QUESTIONS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(usize::MAX);
     std::fs::read_to_string(QUESTIONS)
         .expect("dev questions")
         .lines()
         .filter(|l| !l.trim().is_empty())
+        .take(limit)
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).expect("a JSON line");
             v["query"].as_str().expect("a query").to_owned()
@@ -68,8 +80,14 @@ fn main() {
         return;
     }
     let (root, _keep) = index_root();
-    let state = AppState::open(&root, &ServerConfig::default()).expect("index opens");
+    // Every page searched: the page cache would answer the second round.
+    let config = ServerConfig {
+        page_cache_mb: 0,
+        ..ServerConfig::default()
+    };
+    let state = AppState::open(&root, &config).expect("index opens");
     let site = state.site();
+    let lexicon = state.lexicon();
     let questions = questions();
     let uris: Vec<String> = questions
         .iter()
@@ -128,6 +146,17 @@ fn main() {
         ("rank", engine(&variant(false, false))),
         ("snippets", engine(&variant(false, true))),
         ("facets", engine(&page_requests)),
+        (
+            "procedures",
+            latency(&page_requests, ROUNDS, |r| {
+                search::search(&site.index, r).expect("search");
+                // As the page asks (`web::pages::search`): its 3 best and their number.
+                let block = ProcedureQuery::new(r.raw())
+                    .and_then(|q| q.paginate(1, 3))
+                    .expect("a valid question");
+                procedures::best(&site.procedures, &lexicon, &block).expect("procedures");
+            }),
+        ),
     ];
     stages.push((
         "page",
