@@ -405,9 +405,14 @@ fn ranked(
     if terms.syllables.is_empty() {
         return Ok((Vec::new(), Vec::new()));
     }
-    let (mut out, question) = first_stage(index, &terms, text, &expansions, limit)?;
+    let (mut out, mut question) = first_stage(index, &terms, text, &expansions, limit)?;
     // The re-scored candidates stay ahead of the rest, which keep the first stage's order.
     let depth = out.len().min(RERANK_DEPTH);
+    question.set_pool(
+        out[..depth]
+            .iter()
+            .map(|c| index.names().profile(c.position)),
+    );
     for c in &mut out[..depth] {
         let f = rerank::features(&question, index.names().profile(c.position), c.bm25);
         c.score = rerank::score(&f);
@@ -438,8 +443,10 @@ pub fn candidate_features(
     if terms.syllables.is_empty() {
         return Ok(out);
     }
-    let (candidates, question) = first_stage(index, &terms, text, &expansions, RERANK_DEPTH)?;
-    for c in candidates.iter().take(RERANK_DEPTH) {
+    let (candidates, mut question) = first_stage(index, &terms, text, &expansions, RERANK_DEPTH)?;
+    let candidates = &candidates[..candidates.len().min(RERANK_DEPTH)];
+    question.set_pool(candidates.iter().map(|c| index.names().profile(c.position)));
+    for c in candidates {
         out.ids.push(index.all()[c.position].ma.clone());
         out.features.push(rerank::features(
             &question,

@@ -3,12 +3,14 @@
 
     tracuu eval --index-dir DIR --queries ../shared/data/eval/laws-questions-dev.jsonl \
         --dump-features /tmp/features.jsonl
-    python3 src/search/fit_rerank.py /tmp/features.jsonl
+    python3 src/search/fit_rerank.py /tmp/features.jsonl [--only bm25,name_coverage,...]
 
 Coordinate ascent (Metzler & Croft 2007) directly on MRR@10 + R@10 over the first stage's
 candidates: a linear model needs no library at serving time and its weights can be read. The
 script reports the first-stage figures, the fitted ones on each held-out fold (the honest
 estimate), and the weights fitted on all queries, which go into `WEIGHTS` in `rerank.rs`.
+`--only` fits the listed features and holds the others where they start (bm25 at 1, the rest
+at 0): the subset a module ships when the other features do not hold on held-out questions.
 Needs numpy (`pip install numpy`).
 """
 
@@ -62,12 +64,12 @@ def score(x, y, r, w):
     return mrr + r10
 
 
-def fit(x, y, r, start):
+def fit(x, y, r, start, free):
     w = start.copy()
     best = score(x, y, r, w)
     for _ in range(PASSES):
         improved = False
-        for j in range(len(w)):
+        for j in free:
             for step in STEPS:
                 trial = w.copy()
                 trial[j] += step
@@ -81,6 +83,9 @@ def fit(x, y, r, start):
 
 def main():
     x, y, r, names = load(sys.argv[1])
+    free = range(len(names))
+    if len(sys.argv) > 3 and sys.argv[2] == "--only":
+        free = [names.index(f) for f in sys.argv[3].split(",")]
     n = len(x)
     start = np.zeros(len(names), dtype=np.float32)
     start[names.index("bm25")] = 1.0
@@ -92,14 +97,14 @@ def main():
     for k in range(FOLDS):
         test = order[k::FOLDS]
         train = np.setdiff1d(order, test)
-        w = fit(x[train], y[train], r[train], start)
+        w = fit(x[train], y[train], r[train], start, free)
         held.append((objective(x[test], y[test], r[test], w), len(test)))
     total = sum(m for _, m in held)
     mrr = sum(o[0] * m for o, m in held) / total
     r10 = sum(o[1] * m for o, m in held) / total
     r1 = sum(o[2] * m for o, m in held) / total
     print(f"held-out ({FOLDS} folds)        R@1 {r1:.3f} R@10 {r10:.3f} MRR@10 {mrr:.3f}")
-    w = fit(x, y, r, start)
+    w = fit(x, y, r, start, free)
     mrr, r10, r1 = objective(x, y, r, w)
     print(f"fitted on all (optimistic)   R@1 {r1:.3f} R@10 {r10:.3f} MRR@10 {mrr:.3f}")
     print("const WEIGHTS: Features = [" + ", ".join(f"{v:.2f}" for v in w) + "];")

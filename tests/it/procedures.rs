@@ -147,9 +147,9 @@ fn dev_questions_meet_the_floor() {
     let base_index = naive(&index);
     let base = tracuu::eval::evaluate(&queries, |q| base_index.search_ids(q, 100).unwrap());
     eprintln!("dev: tracuu {}\ndev: naive  {}", ours.metrics, base.metrics);
-    // The target is R@1 0.92 and R@5 1.00; measured R@1 0.89, R@5 1.00. These floors
+    // The target is R@1 0.92 and R@5 1.00; measured R@1 0.895, R@5 1.00. These floors
     // hold what was reached; raise them as ranking improves.
-    assert!(ours.metrics.recall_at_1 >= 0.88, "{}", ours.metrics);
+    assert!(ours.metrics.recall_at_1 >= 0.89, "{}", ours.metrics);
     assert!(ours.metrics.recall_at_5 >= 0.99, "{}", ours.metrics);
     assert!(ours.metrics.recall_at_1 > base.metrics.recall_at_1);
 }
