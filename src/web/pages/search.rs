@@ -170,14 +170,14 @@ fn procedure_block(
     if query.text().is_empty() {
         return Ok(None);
     }
-    let r = crate::procedures::search(&site.procedures, lexicon, &query)?;
-    Ok((!r.hits.is_empty()).then(|| ProcedureBlock {
-        hits: r
-            .hits
+    let best = crate::procedures::best(&site.procedures, lexicon, &query)?;
+    Ok((!best.procedures.is_empty()).then(|| ProcedureBlock {
+        hits: best
+            .procedures
             .iter()
-            .map(|h| procedures::hit_view(&h.procedure))
+            .map(|p| procedures::hit_view(p))
             .collect(),
-        total: r.total,
+        total: best.matches,
         url: format!("/thu-tuc?{}", q_param(q)),
     }))
 }
