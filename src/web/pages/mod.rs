@@ -86,10 +86,20 @@ impl Timing {
     }
 }
 
-/// Runs `f` on the blocking pool.
+/// Runs `f`, which blocks (search, store): in place on the server's multi-thread runtime, or on
+/// the blocking pool on a current-thread runtime (tests, benches).
+///
+/// In place, the worker first hands its other tasks to another thread, so the runtime keeps
+/// serving, and the request itself skips two thread hand-offs (to the pool and back): on an
+/// idle two-core machine those cost a search page about half a millisecond at p50
+/// (`benches/http.sh`). A panic in `f` still becomes a 500 (the router's catch-panic layer).
 pub async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, WebError> + Send + 'static,
 ) -> Result<T, WebError> {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    if Handle::current().runtime_flavor() == RuntimeFlavor::MultiThread {
+        return tokio::task::block_in_place(f);
+    }
     tokio::task::spawn_blocking(f).await?
 }
 
