@@ -64,11 +64,12 @@ pub async fn show(
     let (site_now, lexicon_now, state_now) = (site.clone(), lexicon.clone(), state.clone());
     let answered = blocking(move || {
         let (site, lexicon, state) = (site_now, lexicon_now, state_now);
+        // The engine's time includes reading the question (syllables, words, số hiệu).
+        let started = Instant::now();
         let request = match params.request() {
             Ok(r) => r,
             Err(e) => return Ok((Rendered::Other(refused(q, e.message_vi())), None)),
         };
-        let started = Instant::now();
         let results = search::search(&site.index, &request)?;
         let procedures = procedure_block(&site, &lexicon, &q)?;
         let answers = answers(&state, &q);
