@@ -4,8 +4,8 @@
 //! same process.
 //!
 //! Stages, each doing what the one before does and more:
-//! - `rank`: `search::search` with facets and snippets off (parse, compile, rank, load the page's
-//!   10 stored articles);
+//! - `rank`: `search::search` with facets and snippets off (read the question, compile, rank,
+//!   load the page's 10 stored articles);
 //! - `snippets`: plus highlighted snippets;
 //! - `facets`: plus facet counts over the result window: the request the search page makes;
 //! - `procedures`: plus the procedures the page shows beside the law (its 3 best and their
@@ -96,26 +96,17 @@ fn main() {
             format!("/tim-kiem?q={q}")
         })
         .collect();
-    // The page's own request for each question, as its handler builds it.
-    let page_requests: Vec<SearchRequest> = uris
+    // The page's own parameters for each question; each stage reads the question from them, as
+    // the handler does inside its engine time.
+    let params: Vec<SearchParams> = uris
         .iter()
-        .map(|u| {
-            SearchParams::parse(&u["/tim-kiem?".len()..])
-                .expect("valid parameters")
-                .request()
-                .expect("a valid question")
-        })
+        .map(|u| SearchParams::parse(&u["/tim-kiem?".len()..]).expect("valid parameters"))
         .collect();
-    let variant = |facets: bool, snippets: bool| -> Vec<SearchRequest> {
-        page_requests
-            .iter()
-            .map(|r| {
-                let mut r = r.clone();
-                r.facets = facets;
-                r.snippets = snippets;
-                r
-            })
-            .collect()
+    let request = |p: &SearchParams, facets: bool, snippets: bool| -> SearchRequest {
+        let mut r = p.request().expect("a valid question");
+        r.facets = facets;
+        r.snippets = snippets;
+        r
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -137,19 +128,20 @@ fn main() {
         body.len()
     };
 
-    let engine = |requests: &[SearchRequest]| -> LatencyStats {
-        latency(requests, ROUNDS, |r| {
-            search::search(&site.index, r).expect("search");
+    let engine = |facets: bool, snippets: bool| -> LatencyStats {
+        latency(&params, ROUNDS, |p| {
+            search::search(&site.index, &request(p, facets, snippets)).expect("search");
         })
     };
     let mut stages: Vec<(&str, LatencyStats)> = vec![
-        ("rank", engine(&variant(false, false))),
-        ("snippets", engine(&variant(false, true))),
-        ("facets", engine(&page_requests)),
+        ("rank", engine(false, false)),
+        ("snippets", engine(false, true)),
+        ("facets", engine(true, true)),
         (
             "procedures",
-            latency(&page_requests, ROUNDS, |r| {
-                search::search(&site.index, r).expect("search");
+            latency(&params, ROUNDS, |p| {
+                let r = request(p, true, true);
+                search::search(&site.index, &r).expect("search");
                 // As the page asks (`web::pages::search`): its 3 best and their number.
                 let block = ProcedureQuery::new(r.raw())
                     .and_then(|q| q.paginate(1, 3))
