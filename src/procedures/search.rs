@@ -473,15 +473,17 @@ pub fn ranked_ids(
     }
 }
 
-/// `query`'s matches, best first (by name when it has no text), filtered: table positions and
-/// scores, with the official terms the lexicon added.
+/// Table positions with scores, best first, and the official terms the lexicon added.
+type Matches = (Vec<(usize, f32)>, Vec<String>);
+
+/// `query`'s matches, best first (by name when it has no text), filtered.
 fn matches(
     index: &ProcedureIndex,
     lexicon: &Lexicon,
     query: &ProcedureQuery,
-) -> Result<(Vec<(usize, f32)>, Vec<String>), ProcedureError> {
+) -> Result<Matches, ProcedureError> {
     let table = index.all();
-    let (matches, expanded): (Vec<(usize, f32)>, Vec<String>) = if query.text.is_empty() {
+    let (matches, expanded): Matches = if query.text.is_empty() {
         let mut all: Vec<(usize, f32)> = (0..table.len()).map(|i| (i, 0.0)).collect();
         all.sort_by(|a, b| table[a.0].name.cmp(&table[b.0].name));
         (all, Vec::new())
