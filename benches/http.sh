@@ -14,6 +14,9 @@
 # Usage: benches/http.sh [RATE] [SECONDS]      (default 2000 requests/s for 30 s)
 # The server's page cache is on as configured; the warm-up asks each question once, so the load
 # phase is served from it. TRACUU_PAGE_CACHE_MB=0 benches/http.sh measures searching instead.
+# MISSES=N adds, beside the RATE, N requests/s that the cache cannot answer: the same questions
+# with another sort, page or grouping (17,850 addresses never warmed, drawn at random, so a few
+# repeat), from a second oha; the figures then hold both clients and the server's hit rate.
 # Env: PROFILE=dev|release (default dev: our code at opt-level 2, dependencies at 3),
 #      INDEX_DIR (default <target>/bench/http-index; built when absent, ~60 s),
 #      DATA (default ../shared/data), PORT (default 18080), CONNECTIONS (default 50),
@@ -29,6 +32,7 @@ SECONDS_=${2:-30}
 PROFILE=${PROFILE:-dev}
 DATA=${DATA:-../shared/data}
 PORT=${PORT:-18080}
+MISSES=${MISSES:-0}
 CONNECTIONS=${CONNECTIONS:-50}
 TARGET=${CARGO_TARGET_DIR:-target}
 OUT_DIR=$TARGET/bench
@@ -78,6 +82,18 @@ for line in open(sys.argv[1], encoding="utf-8"):
     print(f"{base}/tim-kiem?q={urllib.parse.quote_plus(q)}")
 EOF
 
+MISS_URLS=$OUT_DIR/http-miss-urls.txt
+python3 - "$QUESTIONS" "http://127.0.0.1:$PORT" >"$MISS_URLS" <<'EOF'
+import json, sys, urllib.parse
+base = sys.argv[2]
+for line in open(sys.argv[1], encoding="utf-8"):
+    q = urllib.parse.quote_plus(json.loads(line)["query"])
+    for extra in ["&nhom=van-ban"] + [s + p for s in ["", "&sap-xep=moi-nhat", "&sap-xep=cu-nhat"]
+                                      for p in ["", "&trang=2", "&trang=3", "&trang=4", "&trang=5"]]:
+        if extra:
+            print(f"{base}/tim-kiem?q={q}{extra}")
+EOF
+
 LOG=$OUT_DIR/http-server.log
 echo "== serving on 127.0.0.1:$PORT"
 NO_COLOR=1 RUST_LOG=info "$BIN" serve --index-dir "$INDEX_DIR" --addr "127.0.0.1:$PORT" 2>"$LOG" &
@@ -95,8 +111,16 @@ xargs -a "$URLS" -P 4 -n 1 curl -sf -o /dev/null -H "Accept-Encoding: gzip"
 WARM_LINES=$(wc -l <"$LOG")
 
 echo "== load: $RATE requests/s for ${SECONDS_} s, $CONNECTIONS connections"
+MISS_PID=
+if [ "$MISSES" != 0 ]; then
+    echo "== and $MISSES requests/s the cache has not seen"
+    oha --no-tui --output-format json --urls-from-file "$MISS_URLS" -q "$MISSES" -z "${SECONDS_}s" \
+        -c "$CONNECTIONS" --latency-correction -H "Accept-Encoding: gzip" >"$OUT_DIR/http-oha-misses.json" &
+    MISS_PID=$!
+fi
 oha --no-tui --output-format json --urls-from-file "$URLS" -q "$RATE" -z "${SECONDS_}s" -c "$CONNECTIONS" \
     --latency-correction -H "Accept-Encoding: gzip" >"$OUT_DIR/http-oha.json"
+if [ -n "$MISS_PID" ]; then wait "$MISS_PID"; else echo '{}' >"$OUT_DIR/http-oha-misses.json"; fi
 sleep 0.5
 kill $SERVER
 wait $SERVER 2>/dev/null || true
@@ -104,10 +128,12 @@ trap - EXIT
 
 OUT=${OUT:-$OUT_DIR/http.json}
 python3 - "$OUT_DIR/http-oha.json" "$LOG" "$WARM_LINES" "$RATE" "$SECONDS_" "$PROFILE" "$CONNECTIONS" \
+    "$OUT_DIR/http-oha-misses.json" \
     >"$OUT" <<'EOF'
 import json, re, sys
-oha_path, log_path, skip, rate, seconds, profile, connections = sys.argv[1:]
+oha_path, log_path, skip, rate, seconds, profile, connections, misses_path = sys.argv[1:]
 oha = json.load(open(oha_path))
+oha_misses = json.load(open(misses_path))
 ansi = re.compile(r"\x1b\[[0-9;]*m")
 lines = [ansi.sub("", l) for l in open(log_path, encoding="utf-8").read().splitlines()[int(skip):]]
 def values(name):
@@ -122,15 +148,18 @@ def pct(xs, p):
     return round(xs[int(k) - 1], 3)
 def dist(xs):
     return {"n": len(xs), "p50_ms": pct(xs, 50), "p95_ms": pct(xs, 95), "p99_ms": pct(xs, 99)}
-lat = oha["latencyPercentiles"]
-client = {
-    "requests_per_s": round(oha["summary"]["requestsPerSec"], 1),
-    "success_rate": oha["summary"]["successRate"],
-    "status_codes": oha.get("statusCodeDistribution", {}),
-    "p50_ms": round(lat["p50"] * 1000, 3),
-    "p95_ms": round(lat["p95"] * 1000, 3),
-    "p99_ms": round(lat["p99"] * 1000, 3),
-}
+def client_of(o):
+    lat = o["latencyPercentiles"]
+    return {
+        "requests_per_s": round(o["summary"]["requestsPerSec"], 1),
+        "success_rate": o["summary"]["successRate"],
+        "status_codes": o.get("statusCodeDistribution", {}),
+        "p50_ms": round(lat["p50"] * 1000, 3),
+        "p95_ms": round(lat["p95"] * 1000, 3),
+        "p99_ms": round(lat["p99"] * 1000, 3),
+    }
+client = client_of(oha)
+misses = client_of(oha_misses) if oha_misses else None
 engine, render, took = values("engine_ms"), values("render_ms"), values("took_ms")
 searches = [l for l in lines if "path=/tim-kiem" in l and " response " in l]
 hits = sum(1 for l in searches if re.search(r'\bcache="?hit', l))
@@ -143,6 +172,9 @@ out = {
     "seconds": int(seconds),
     "connections": int(connections),
     "client": client,
+    # The second client (MISSES=N): questions with a sort, page or grouping never warmed.
+    "client_misses": misses,
+    "requests_per_s_both": round(client["requests_per_s"] + (misses["requests_per_s"] if misses else 0), 1),
     # Pages served from the page cache (server.page_cache_mb; TRACUU_PAGE_CACHE_MB=0 turns it
     # off): the warm-up asks every question once, so with the cache on the load phase measures
     # cached pages; run with it off to measure searching.
