@@ -363,6 +363,15 @@ pub(crate) fn features(q: &QuestionProfile, name: &NameProfile, bm25: f32) -> Fe
     ]
 }
 
+/// Whether the shipped weights read `pool_coverage`; while they do not, ranking skips the
+/// candidate pool that feature needs.
+pub(crate) fn scores_pool() -> bool {
+    FEATURE_NAMES
+        .iter()
+        .zip(WEIGHTS)
+        .any(|(name, w)| *name == "pool_coverage" && w != 0.0)
+}
+
 pub(crate) fn score(f: &Features) -> f32 {
     f.iter().zip(WEIGHTS).map(|(x, w)| x * w).sum()
 }

@@ -408,11 +408,15 @@ fn ranked(
     let (mut out, mut question) = first_stage(index, &terms, text, &expansions, limit)?;
     // The re-scored candidates stay ahead of the rest, which keep the first stage's order.
     let depth = out.len().min(RERANK_DEPTH);
-    question.set_pool(
-        out[..depth]
-            .iter()
-            .map(|c| index.names().profile(c.position)),
-    );
+    // The pool is only worked out when its feature counts (`candidate_features` always does,
+    // for the fit).
+    if rerank::scores_pool() {
+        question.set_pool(
+            out[..depth]
+                .iter()
+                .map(|c| index.names().profile(c.position)),
+        );
+    }
     for c in &mut out[..depth] {
         let f = rerank::features(&question, index.names().profile(c.position), c.bm25);
         c.score = rerank::score(&f);
