@@ -161,9 +161,7 @@ pub(crate) fn fold_char_into(c: char, out: &mut String) {
         out.push(c.to_ascii_lowercase());
         return;
     }
-    if let Some(folded) = latin(c).map(|l| l.fold)
-        && folded != '\0'
-    {
+    if let Some(folded) = latin(c).and_then(|l| l.fold) {
         // The letters Vietnamese is written with, folded once ahead of time: a snippet folds
         // every syllable of each article it shows.
         out.push(folded);
@@ -197,9 +195,9 @@ const LATIN_LAST: char = '\u{1EFF}';
 /// [`LATIN_LAST`].
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Latin {
-    /// Its fold as [`fold_char_slow`] computes it, or `'\0'` where that is not exactly one
-    /// character (those keep the slow path).
-    pub fold: char,
+    /// Its fold as [`fold_char_slow`] computes it, when that is exactly one character (the
+    /// others keep the slow path).
+    pub fold: Option<char>,
     /// Whether it belongs in a syllable (alphanumeric or a combining mark).
     pub letter: bool,
 }
@@ -212,8 +210,8 @@ static LATIN: LazyLock<Vec<Latin>> = LazyLock::new(|| {
             let mut chars = s.chars();
             Latin {
                 fold: match (chars.next(), chars.next()) {
-                    (Some(f), None) => f,
-                    _ => '\0',
+                    (Some(f), None) => Some(f),
+                    _ => None,
                 },
                 letter: c.is_alphanumeric() || is_combining_mark(c),
             }
