@@ -11,6 +11,7 @@ use crate::procedures::{
 };
 use crate::search::Resolution;
 use crate::web::error::WebError;
+use crate::web::query::QueryString;
 use crate::web::state::{AppState, Site};
 use crate::web::views::procedures::{
     BasisView, DetailView, FacetBlock, HitView, ListView, channel_label, detail, list,
@@ -127,15 +128,15 @@ impl ProcedureParams {
     }
 
     pub fn url(&self) -> String {
-        let mut s = form_urlencoded::Serializer::new(String::new());
+        let mut s = QueryString::default();
         if !self.q.is_empty() {
-            s.append_pair("q", &self.q);
+            s.pair("q", &self.q);
         }
         for (dim, value) in &self.filters {
-            s.append_pair(dim.param(), value);
+            s.pair(dim.param(), value);
         }
         if self.page > 1 {
-            s.append_pair("trang", &self.page.to_string());
+            s.pair("trang", &self.page.to_string());
         }
         let qs = s.finish();
         if qs.is_empty() {

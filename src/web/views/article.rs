@@ -8,6 +8,7 @@ use maud::{Markup, html};
 use super::document::{ArticleView, article};
 use super::{Head, crumbs, doc_line, layout};
 use crate::model::Document;
+use crate::web::query::QueryString;
 
 pub struct ArticlePageView {
     pub article: ArticleView,
@@ -27,8 +28,11 @@ fn ask_url(title: &str, document: Option<&Document>) -> String {
         Some(d) => format!("{title} ({})", d.so_hieu),
         None => title.to_owned(),
     };
-    let subject: String = form_urlencoded::byte_serialize(subject.as_bytes()).collect();
-    format!("/gop-y?loai=hoi-phap-luat&chu-de={subject}")
+    let query = QueryString::default()
+        .pair("loai", "hoi-phap-luat")
+        .pair("chu-de", &subject)
+        .finish();
+    format!("/gop-y?{query}")
 }
 
 pub fn page(v: &ArticlePageView) -> Markup {

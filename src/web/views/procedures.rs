@@ -9,6 +9,7 @@ use maud::{Markup, html};
 use super::search::{FacetValue, Link, Pagination, facet_block, pagination};
 use super::{Head, crumbs, layout, path_segment};
 use crate::procedures::{ChannelKind, Fee, Procedure, Section};
+use crate::web::query::QueryString;
 
 pub fn channel_label(k: ChannelKind) -> &'static str {
     match k {
@@ -219,10 +220,10 @@ fn section_or_text<T>(s: &Section<T>, render: impl Fn(&T) -> Markup) -> Markup {
 /// The question and feedback form about the procedure coded `ma`: kind "góp ý", its name as
 /// the subject, its code carried for routing.
 fn ask_url(ma: &str, name: &str) -> String {
-    let query: String = form_urlencoded::Serializer::new(String::new())
-        .append_pair("loai", "gop-y")
-        .append_pair("chu-de", name)
-        .append_pair("thu-tuc", ma)
+    let query = QueryString::default()
+        .pair("loai", "gop-y")
+        .pair("chu-de", name)
+        .pair("thu-tuc", ma)
         .finish();
     format!("/gop-y?{query}")
 }

@@ -9,6 +9,7 @@ use super::feedback::AnswerLink;
 use super::{Badge, Head, Spans, doc_url, layout, search_form};
 use crate::model::Document;
 use crate::search::{Fragment, Span};
+use crate::web::query::q_param;
 
 pub struct SearchView {
     pub q: String,
@@ -130,7 +131,7 @@ pub fn page(v: &SearchView) -> Markup {
             @if !v.answers.is_empty() {
                 section.faq aria-labelledby="hoi-dap" {
                     h2 #hoi-dap { "Hỏi đáp" }
-                    p { "Câu hỏi của người dân đã được trả lời. " a href={ "/hoi-dap?q=" (form_urlencoded::byte_serialize(v.q.as_bytes()).collect::<String>()) } { "Xem thêm trong Hỏi đáp" } }
+                    p { "Câu hỏi của người dân đã được trả lời. " a href={ "/hoi-dap?" (q_param(&v.q)) } { "Xem thêm trong Hỏi đáp" } }
                     (super::feedback::answer_list(&v.answers))
                 }
             }
