@@ -182,6 +182,12 @@ impl SearchParams {
         if let Some(q) = &self.q {
             s.pair("q", q);
         }
+        self.push_all_but_q(&mut s);
+        s.finish()
+    }
+
+    /// Filters, sort, grouping and page, the defaults left out.
+    fn push_all_but_q(&self, s: &mut QueryString) {
         for (dim, value) in &self.filters {
             s.pair(dim.param(), value);
         }
@@ -194,7 +200,6 @@ impl SearchParams {
         if self.page > 1 {
             s.pair("trang", &self.page.to_string());
         }
-        s.finish()
     }
 
     /// `/tim-kiem?...` for these parameters.
@@ -274,6 +279,40 @@ fn parse_page(value: &str) -> Result<usize, String> {
     }
 }
 
+/// The links of one results page: to the same question with a filter more or less, another
+/// sort, grouping or page, and to the documents with the question highlighted. Every link
+/// repeats the question, the longest part of most; it is encoded once per page, not once for
+/// each of the page's 80 or so links.
+pub struct PageLinks {
+    /// `q=...`, encoded.
+    q: String,
+}
+
+impl PageLinks {
+    pub fn new(q: &str) -> PageLinks {
+        PageLinks { q: q_param(q) }
+    }
+
+    /// `q=...`, for links that carry the question to a document page.
+    pub fn q_param(&self) -> &str {
+        &self.q
+    }
+
+    /// `/tim-kiem?...` for `params`, which must ask the page's question (as
+    /// `params.with_filter(...)` and the like do).
+    pub fn search(&self, params: &SearchParams) -> String {
+        let mut url = String::with_capacity(self.q.len() + 80);
+        url.push_str("/tim-kiem?");
+        url.push_str(&self.q);
+        let mut s = QueryString {
+            out: url,
+            first: false,
+        };
+        params.push_all_but_q(&mut s);
+        s.finish()
+    }
+}
+
 /// `q=<text>`, for links that carry the query to a document page.
 pub fn q_param(q: &str) -> String {
     let mut s = QueryString::default();
@@ -282,52 +321,68 @@ pub fn q_param(q: &str) -> String {
 }
 
 /// A query string for a link in a page, `application/x-www-form-urlencoded` as a form submits
-/// it, except that letters and digits outside ASCII stay as they are.
+/// it, except that characters outside ASCII stay as they are.
 ///
-/// A results page holds some 130 links that each repeat the question; percent-encoded, each
+/// A results page holds some 120 links that each repeat the question; percent-encoded, each
 /// Vietnamese letter with a mark takes 6 to 9 bytes (`ế` is `%E1%BA%BF`), written out 2 or 3.
-/// That was a third of the page's HTML. The URL Standard allows any letter in a query
-/// ("URL code points"), and browsers percent-encode it as UTF-8 when they follow the link, so
-/// the server reads the same bytes either way (`SearchParams::parse` decodes both). Everything
-/// else outside `[A-Za-z0-9*-._]` is percent-encoded as `form_urlencoded` does, the space as
-/// `+`: no value can end early, and marks, spaces and punctuation outside ASCII stay unambiguous.
-#[derive(Default)]
-pub struct QueryString(String);
+/// That was a fifth of the page's HTML. The URL Standard allows any code point from U+00A0 in a
+/// query ("URL code points"), and browsers percent-encode it as UTF-8 when they follow the
+/// link, so the server reads the same bytes either way (`SearchParams::parse` decodes both).
+/// ASCII outside `[A-Za-z0-9*-._]` is percent-encoded as `form_urlencoded` does, the space as
+/// `+`, so no value can end early or change another's meaning.
+pub struct QueryString {
+    out: String,
+    /// No pair written yet: the next needs no `&` before it.
+    first: bool,
+}
+
+impl Default for QueryString {
+    fn default() -> QueryString {
+        QueryString {
+            out: String::new(),
+            first: true,
+        }
+    }
+}
 
 impl QueryString {
     pub fn pair(&mut self, key: &str, value: &str) -> &mut Self {
-        if !self.0.is_empty() {
-            self.0.push('&');
+        if !std::mem::take(&mut self.first) {
+            self.out.push('&');
         }
-        push_component(&mut self.0, key);
-        self.0.push('=');
-        push_component(&mut self.0, value);
+        self.out.reserve(key.len() + value.len() + 1);
+        push_component(&mut self.out, key);
+        self.out.push('=');
+        push_component(&mut self.out, value);
         self
     }
 
     pub fn finish(&mut self) -> String {
-        std::mem::take(&mut self.0)
+        std::mem::take(&mut self.out)
     }
 }
 
-/// `value` encoded into `out`, as [`QueryString`] describes.
+/// `value` encoded into `out`, as [`QueryString`] describes: runs of bytes that stay as they
+/// are are copied whole.
 pub fn push_component(out: &mut String, value: &str) {
-    for c in value.chars() {
-        match c {
-            'A'..='Z' | 'a'..='z' | '0'..='9' | '*' | '-' | '.' | '_' => out.push(c),
-            ' ' => out.push('+'),
-            c if !c.is_ascii() && c.is_alphanumeric() => out.push(c),
-            c => {
-                let mut utf8 = [0; 4];
-                for b in c.encode_utf8(&mut utf8).bytes() {
-                    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-                    out.push('%');
-                    out.push(char::from(HEX[usize::from(b >> 4)]));
-                    out.push(char::from(HEX[usize::from(b & 0xF)]));
-                }
-            }
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut kept = 0;
+    for (i, b) in value.bytes().enumerate() {
+        if b >= 0x80 || b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_') {
+            continue;
         }
+        // `b` is ASCII, so `i` is a character boundary.
+        out.push_str(&value[kept..i]);
+        if b == b' ' {
+            out.push('+');
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xF)]));
+        }
+        kept = i + 1;
     }
+    out.push_str(&value[kept..]);
 }
 
 #[cfg(test)]
@@ -355,12 +410,30 @@ mod tests {
     }
 
     #[test]
-    fn links_keep_letters_and_escape_the_rest() {
+    fn page_links_are_the_parameters_urls() {
+        let p =
+            SearchParams::parse("q=k%E1%BA%BFt+h%C3%B4n+%26+ly+h%C3%B4n&nam=2014&trang=3").unwrap();
+        let links = PageLinks::new(p.q.as_deref().unwrap());
+        for other in [
+            p.with_filter(Dim::DocType, "Luật"),
+            p.without_filter(Dim::Year, "2014"),
+            p.without_filters(),
+            p.with_sort(Sort::Oldest),
+            p.with_grouping(Grouping::Documents),
+            p.with_page(4),
+        ] {
+            assert_eq!(links.search(&other), other.url());
+        }
+        assert_eq!(links.q_param(), "q=kết+hôn+%26+ly+hôn");
+    }
+
+    #[test]
+    fn links_keep_what_is_outside_ascii_and_escape_the_rest() {
         let mut s = QueryString::default();
-        s.pair("q", "Điều 5 & “hợp đồng” 100% a+b=c #1\u{0301}");
+        s.pair("q", "Điều 5 & “hợp đồng” 100% a+b=c #1\u{0301}\t<x>");
         assert_eq!(
             s.finish(),
-            "q=Điều+5+%26+%E2%80%9Chợp+đồng%E2%80%9D+100%25+a%2Bb%3Dc+%231%CC%81"
+            "q=Điều+5+%26+“hợp+đồng”+100%25+a%2Bb%3Dc+%231\u{0301}%09%3Cx%3E"
         );
     }
 

@@ -17,7 +17,7 @@ use crate::search::{
 };
 use crate::web::cache::Sources;
 use crate::web::pages::procedures;
-use crate::web::query::{Dim, Grouping, MAX_PAGE, SearchParams, q_param, sort_label};
+use crate::web::query::{Dim, Grouping, MAX_PAGE, PageLinks, SearchParams, q_param, sort_label};
 use crate::web::state::{AppState, Site};
 use crate::web::views::feedback::AnswerLink;
 use crate::web::views::search::{
@@ -230,6 +230,7 @@ fn outcome(
     jump: Option<Arc<Document>>,
 ) -> Outcome {
     let q = request.raw();
+    let links = PageLinks::new(q);
     let window = results.window.unwrap_or(results.hits.len());
     let summary = match window {
         0 => "Không có điều nào khớp.".to_owned(),
@@ -238,7 +239,7 @@ fn outcome(
         ),
         n => format!("{} điều khớp.", count_vi(n)),
     };
-    let hits = results.hits.iter().map(|h| hit_view(h, q)).collect();
+    let hits = results.hits.iter().map(|h| hit_view(h, &links)).collect();
     let groups = results
         .groups
         .iter()
@@ -248,9 +249,9 @@ fn outcome(
                 .as_ref()
                 .map_or_else(|| g.doc_key.clone(), |d| d.display_title()),
             document: g.document.clone(),
-            url: format!("{}?{}", doc_url(&g.doc_key), q_param(q)),
+            url: format!("{}?{}", doc_url(&g.doc_key), links.q_param()),
             matched: g.matched_articles,
-            hits: g.hits.iter().map(|h| hit_view(h, q)).collect(),
+            hits: g.hits.iter().map(|h| hit_view(h, &links)).collect(),
         })
         .collect();
     let active: Vec<Link> = params
@@ -258,7 +259,7 @@ fn outcome(
         .iter()
         .map(|(dim, value)| Link {
             label: format!("{}: {}", dim.label(), value_label(site, *dim, value)),
-            url: params.without_filter(*dim, value).url(),
+            url: links.search(&params.without_filter(*dim, value)),
         })
         .collect();
     let facets = results.facets.as_ref().map_or_else(Vec::new, |f| {
@@ -280,11 +281,11 @@ fn outcome(
                         FacetValue {
                             label: value_label(site, dim, &c.value),
                             count: c.count,
-                            url: if active {
-                                params.without_filter(dim, &c.value).url()
+                            url: links.search(&if active {
+                                params.without_filter(dim, &c.value)
                             } else {
-                                params.with_filter(dim, &c.value).url()
-                            },
+                                params.with_filter(dim, &c.value)
+                            }),
                             active,
                         }
                     })
@@ -296,7 +297,7 @@ fn outcome(
         .into_iter()
         .map(|s| Choice {
             label: sort_label(s),
-            url: params.with_sort(s).url(),
+            url: links.search(&params.with_sort(s)),
             current: params.sort == s,
         })
         .collect();
@@ -307,7 +308,7 @@ fn outcome(
     .into_iter()
     .map(|(g, label)| Choice {
         label,
-        url: params.with_grouping(g).url(),
+        url: links.search(&params.with_grouping(g)),
         current: params.grouping == g,
     })
     .collect();
@@ -323,12 +324,12 @@ fn outcome(
         hits,
         groups,
         first_rank: request.offset() + 1,
-        clear_filters: (params.filters.len() > 1).then(|| params.without_filters().url()),
+        clear_filters: (params.filters.len() > 1).then(|| links.search(&params.without_filters())),
         facets,
         active,
         sorts,
         groupings,
-        pages: (last_page > 1 || params.page > 1).then(|| pagination(params, last_page)),
+        pages: (last_page > 1 || params.page > 1).then(|| pagination(params, &links, last_page)),
         help,
     }
 }
@@ -343,7 +344,7 @@ fn value_label(site: &Site, dim: Dim, value: &str) -> String {
     }
 }
 
-fn hit_view(h: &Hit, q: &str) -> HitView {
+fn hit_view(h: &Hit, links: &PageLinks) -> HitView {
     let heading = if h.title.is_empty() {
         vec![Span {
             text: h.article.title.clone(),
@@ -358,7 +359,7 @@ fn hit_view(h: &Hit, q: &str) -> HitView {
         url: format!(
             "{}?{}#{}",
             doc_url(&h.article.doc_key),
-            q_param(q),
+            links.q_param(),
             article_anchor(&h.article.id)
         ),
         permalink: article_url(&h.article.id),
@@ -368,7 +369,7 @@ fn hit_view(h: &Hit, q: &str) -> HitView {
     }
 }
 
-fn pagination(params: &SearchParams, last: usize) -> Pagination {
+fn pagination(params: &SearchParams, links: &PageLinks, last: usize) -> Pagination {
     let current = params.page;
     let mut pages = Vec::new();
     let mut previous = 0;
@@ -378,13 +379,13 @@ fn pagination(params: &SearchParams, last: usize) -> Pagination {
             if n > previous + 1 {
                 pages.push(None);
             }
-            pages.push(Some((n, params.with_page(n).url(), n == current)));
+            pages.push(Some((n, links.search(&params.with_page(n)), n == current)));
             previous = n;
         }
     }
     Pagination {
-        prev: (current > 1).then(|| params.with_page(current - 1).url()),
-        next: (current < last).then(|| params.with_page(current + 1).url()),
+        prev: (current > 1).then(|| links.search(&params.with_page(current - 1))),
+        next: (current < last).then(|| links.search(&params.with_page(current + 1))),
         pages,
     }
 }
