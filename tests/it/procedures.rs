@@ -16,6 +16,7 @@ const SHARED_PROCEDURES: &str = "../shared/data/procedures";
 const DEV_QUESTIONS: &str = "../shared/data/eval/procedures-questions-dev.jsonl";
 const COLLOQUIAL: &str = "content/eval/procedures-colloquial.jsonl";
 const COLLOQUIAL_2: &str = "content/eval/procedures-colloquial-2.jsonl";
+const COLLOQUIAL_4: &str = "content/eval/procedures-colloquial-4.jsonl";
 
 fn curated() -> &'static (Vec<Procedure>, ProcedureIndex) {
     static INDEX: OnceLock<(Vec<Procedure>, ProcedureIndex)> = OnceLock::new();
@@ -116,15 +117,25 @@ fn colloquial_floor(file: &str, min_r1: f64, min_r5: f64, margin: f64) {
 
 #[test]
 fn colloquial_questions_meet_the_floor_and_beat_the_baseline() {
-    colloquial_floor(COLLOQUIAL, 0.80, 0.95, 0.2);
+    colloquial_floor(COLLOQUIAL, 0.80, 0.97, 0.2);
 }
 
-/// The second set was written apart from the lexicon, which is never tuned on it: it says how
-/// the lexicon does on wording it was not made for (measured on the curated set: R@1 0.614,
-/// R@5 0.864, MRR@10 0.704 against the naive 0.629).
+/// The second set was written apart from the lexicon; since issue 5 it is a tuning set (lexicon
+/// entries were written from its misses), so this floor guards those entries rather than
+/// measuring new wording (measured on the curated set: R@1 0.841, R@5 0.977, MRR@10 0.905
+/// against the naive 0.629; before issue 5 0.614, 0.864, 0.704).
 #[test]
 fn second_colloquial_set_meets_its_floor() {
-    colloquial_floor(COLLOQUIAL_2, 0.59, 0.84, 0.05);
+    colloquial_floor(COLLOQUIAL_2, 0.83, 0.97, 0.2);
+}
+
+/// The fourth set was written before issue 5's lexicon entries and refit and is never tuned
+/// on: the held-out measure of everyday wording. Level twins are all listed as relevant, so R@1
+/// counts a question found at one level as a share (measured on the curated set: R@1 0.711,
+/// R@5 0.922, MRR@10 0.848 against the naive 0.284).
+#[test]
+fn fourth_colloquial_set_meets_its_floor() {
+    colloquial_floor(COLLOQUIAL_4, 0.70, 0.91, 0.2);
 }
 
 #[test]
