@@ -41,7 +41,7 @@ pub type Features = [f32; FEATURES];
 /// features' fitted weights were 0 or did not hold on the colloquial sets. Fitted on the dev
 /// questions alone, which were generated from the names, the weights favour names the question
 /// copies word for word, and "lam giay khai sinh cho con" no longer finds "đăng ký khai sinh".
-/// Refitted after issue 5's lexicon entries changed the candidates: `action_match` 0.20 → 0.40,
+/// Refitted after session 6's lexicon entries changed the candidates: `action_match` 0.20 → 0.40,
 /// the rest as before (held-out R@1 0.849, mean of 6 fold draws). `pool_coverage` raised the
 /// held-out R@1 but dropped answers out of the top 5 on dev and on the second and third
 /// colloquial sets. `named_pool_coverage` (the same, faded when the question spells out no

@@ -120,16 +120,16 @@ fn colloquial_questions_meet_the_floor_and_beat_the_baseline() {
     colloquial_floor(COLLOQUIAL, 0.80, 0.97, 0.2);
 }
 
-/// The second set was written apart from the lexicon; since issue 5 it is a tuning set (lexicon
+/// The second set was written apart from the lexicon; since session 6 it is a tuning set (lexicon
 /// entries were written from its misses), so this floor guards those entries rather than
 /// measuring new wording (measured on the curated set: R@1 0.841, R@5 0.977, MRR@10 0.905
-/// against the naive 0.629; before issue 5 0.614, 0.864, 0.704).
+/// against the naive 0.629; before session 6 0.614, 0.864, 0.704).
 #[test]
 fn second_colloquial_set_meets_its_floor() {
     colloquial_floor(COLLOQUIAL_2, 0.83, 0.97, 0.2);
 }
 
-/// The fourth set was written before issue 5's lexicon entries and refit and is never tuned
+/// The fourth set was written before session 6's lexicon entries and refit and is never tuned
 /// on: the held-out measure of everyday wording. Level twins are all listed as relevant, so R@1
 /// counts a question found at one level as a share (measured on the curated set: R@1 0.711,
 /// R@5 0.922, MRR@10 0.848 against the naive 0.284).
