@@ -388,8 +388,8 @@ pub(crate) fn features(q: &QuestionProfile, name: &NameProfile, bm25: f32) -> Fe
     ]
 }
 
-/// Whether the shipped weights read `pool_coverage` or `named_pool_coverage`; while they do not, ranking skips the
-/// candidate pool that feature needs.
+/// Whether the shipped weights read `pool_coverage` or `named_pool_coverage`; while they do
+/// not, ranking skips the candidate pool those features need.
 pub(crate) fn scores_pool() -> bool {
     FEATURE_NAMES
         .iter()

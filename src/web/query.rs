@@ -323,7 +323,7 @@ pub fn q_param(q: &str) -> String {
 /// A query string for a link in a page, `application/x-www-form-urlencoded` as a form submits
 /// it, except that characters outside ASCII stay as they are.
 ///
-/// A results page holds some 120 links that each repeat the question; percent-encoded, each
+/// About 100 of a results page's links repeat the question; percent-encoded, each
 /// Vietnamese letter with a mark takes 6 to 9 bytes (`ế` is `%E1%BA%BF`), written out 2 or 3.
 /// That was a fifth of the page's HTML. The URL Standard allows any code point from U+00A0 in a
 /// query ("URL code points"), and browsers percent-encode it as UTF-8 when they follow the
@@ -364,7 +364,7 @@ impl QueryString {
 
 /// `value` encoded into `out`, as [`QueryString`] describes: runs of bytes that stay as they
 /// are are copied whole.
-pub fn push_component(out: &mut String, value: &str) {
+fn push_component(out: &mut String, value: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut kept = 0;
     for (i, b) in value.bytes().enumerate() {
