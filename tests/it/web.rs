@@ -275,6 +275,33 @@ async fn a_search_page_asked_again_comes_from_the_cache() {
     }
 }
 
+/// With the page cache off, a results page is still compressed once, by the page's own gzip
+/// (`web::cache`), and the compression layer leaves it alone: one gzip member holding the page.
+#[tokio::test]
+async fn a_search_page_without_the_cache_is_sent_compressed_once() {
+    let uri = format!("/tim-kiem?q={}", enc("đăng ký kết hôn"));
+    let plain = get(&uri).await;
+    expect_status(&plain, StatusCode::OK, &uri);
+    let response = web::router(state())
+        .oneshot(
+            Request::get(&uri)
+                .header("accept-encoding", "gzip")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .expect("infallible");
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    let gzip = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("body");
+    let mut html = String::new();
+    flate2::read::GzDecoder::new(&gzip[..])
+        .read_to_string(&mut html)
+        .expect("one gzip member holding the page");
+    assert_eq!(html, plain.body);
+}
+
 #[tokio::test]
 async fn search_filters_sort_paging_and_grouping() {
     let base = format!("/tim-kiem?q={}", enc("kết hôn"));
