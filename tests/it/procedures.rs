@@ -17,6 +17,7 @@ const DEV_QUESTIONS: &str = "../shared/data/eval/procedures-questions-dev.jsonl"
 const COLLOQUIAL: &str = "content/eval/procedures-colloquial.jsonl";
 const COLLOQUIAL_2: &str = "content/eval/procedures-colloquial-2.jsonl";
 const COLLOQUIAL_4: &str = "content/eval/procedures-colloquial-4.jsonl";
+const COLLOQUIAL_5: &str = "content/eval/procedures-colloquial-5.jsonl";
 
 fn curated() -> &'static (Vec<Procedure>, ProcedureIndex) {
     static INDEX: OnceLock<(Vec<Procedure>, ProcedureIndex)> = OnceLock::new();
@@ -138,31 +139,73 @@ fn fourth_colloquial_set_meets_its_floor() {
     colloquial_floor(COLLOQUIAL_4, 0.70, 0.91, 0.2);
 }
 
-#[test]
-fn dev_questions_meet_the_floor() {
+/// All 2,642 procedures of `../shared/data`, indexed once for the tests that need them; `None`
+/// where the data is absent.
+fn all_procedures() -> Option<&'static ProcedureIndex> {
+    static INDEX: OnceLock<Option<ProcedureIndex>> = OnceLock::new();
+    INDEX
+        .get_or_init(|| {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+            if !root.join(SHARED_PROCEDURES).exists() {
+                eprintln!("{SHARED_PROCEDURES} absent: floors on all procedures not checked");
+                return None;
+            }
+            let mut all = Vec::new();
+            let rejected = procedures::load_dir(&root.join(SHARED_PROCEDURES), &mut all).unwrap();
+            assert!(rejected.is_empty(), "{rejected:?}");
+            assert_eq!(all.len(), 2642);
+            Some(ProcedureIndex::in_memory(&all).unwrap())
+        })
+        .as_ref()
+}
+
+/// tracuu's and the naive baseline's figures for a question file on all procedures.
+fn on_all_procedures(
+    index: &ProcedureIndex,
+    file: &str,
+) -> (tracuu::eval::EvalReport, tracuu::eval::EvalReport) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    if !root.join(SHARED_PROCEDURES).exists() {
-        eprintln!("{SHARED_PROCEDURES} absent: procedure dev floor not checked");
-        return;
-    }
-    let mut all = Vec::new();
-    let rejected = procedures::load_dir(&root.join(SHARED_PROCEDURES), &mut all).unwrap();
-    assert!(rejected.is_empty(), "{rejected:?}");
-    assert_eq!(all.len(), 2642);
-    let index = ProcedureIndex::in_memory(&all).unwrap();
-    let queries = tracuu::eval::load_queries(&root.join(DEV_QUESTIONS)).unwrap();
+    let queries = tracuu::eval::load_queries(&root.join(file)).unwrap();
     let lexicon = builtin();
     let ours = tracuu::eval::evaluate(&queries, |q| {
-        procedures::ranked_ids(&index, &lexicon, q, 100)
+        procedures::ranked_ids(index, &lexicon, q, 100)
     });
-    let base_index = naive(&index);
+    let base_index = naive(index);
     let base = tracuu::eval::evaluate(&queries, |q| base_index.search_ids(q, 100).unwrap());
-    eprintln!("dev: tracuu {}\ndev: naive  {}", ours.metrics, base.metrics);
+    eprintln!(
+        "{file}: tracuu {}\n{file}: naive  {}",
+        ours.metrics, base.metrics
+    );
+    (ours, base)
+}
+
+#[test]
+fn dev_questions_meet_the_floor() {
+    let Some(index) = all_procedures() else {
+        return;
+    };
+    let (ours, base) = on_all_procedures(index, DEV_QUESTIONS);
     // The target is R@1 0.92 and R@5 1.00; measured R@1 0.895, R@5 1.00. These floors
     // hold what was reached; raise them as ranking improves.
     assert!(ours.metrics.recall_at_1 >= 0.89, "{}", ours.metrics);
     assert!(ours.metrics.recall_at_5 >= 0.99, "{}", ours.metrics);
     assert!(ours.metrics.recall_at_1 > base.metrics.recall_at_1);
+}
+
+/// The fifth set (session 7) was written by someone blind to the lexicon and the ranker, about
+/// needs beyond the common life events, on procedures mostly outside the curated set, so it is
+/// measured on all of them. Held out: no entry or weight is written from it. Measured R@1
+/// 0.612, R@5 0.810, MRR@10 0.728 (before session 7's lexicon entries 0.462, 0.685, 0.586;
+/// naive 0.187, 0.395, 0.307).
+#[test]
+fn fifth_colloquial_set_meets_its_floor_on_all_procedures() {
+    let Some(index) = all_procedures() else {
+        return;
+    };
+    let (ours, base) = on_all_procedures(index, COLLOQUIAL_5);
+    assert!(ours.metrics.recall_at_1 >= 0.60, "{}", ours.metrics);
+    assert!(ours.metrics.recall_at_5 >= 0.80, "{}", ours.metrics);
+    assert!(ours.metrics.mrr_at_10 > base.metrics.mrr_at_10 + 0.3);
 }
 
 #[test]
