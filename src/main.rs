@@ -463,7 +463,12 @@ fn load_law_corpus(
         sources.push(format!("content:{}", dir.display()));
     }
     if corpus.articles().is_empty() {
-        bail!("nothing to index: give --phapdien DIR or a content directory");
+        // Procedures live in a law index generation (their legal basis resolves against it),
+        // so `--procedures` alone is not enough.
+        bail!(
+            "nothing to index: no law articles were read; give --phapdien DIR or a content \
+             directory (procedures are stored in the law index, beside the articles they cite)"
+        );
     }
     Ok((corpus, sources, rejected))
 }
