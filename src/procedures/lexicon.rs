@@ -130,13 +130,7 @@ impl Lexicon {
     /// The official terms whose colloquial phrases occur in `query` (as whole syllables), each
     /// once, in lexicon order.
     pub fn expand(&self, query: &str) -> Vec<&str> {
-        let q: Vec<Typed> = syllables(query)
-            .into_iter()
-            .map(|syllable| Typed {
-                marked: analysis::has_diacritics(&syllable.exact),
-                syllable,
-            })
-            .collect();
+        let q = typed(query);
         let mut hit = vec![false; self.official.len()];
         for (start, first) in q.iter().enumerate() {
             let Some(candidates) = self.by_first.get(&first.syllable.folded) else {
@@ -152,6 +146,11 @@ impl Lexicon {
                 }
             }
         }
+        self.official_hit(hit)
+    }
+
+    /// The official terms marked in `hit` (one flag per entry), in lexicon order.
+    fn official_hit(&self, hit: Vec<bool>) -> Vec<&str> {
         self.official
             .iter()
             .zip(hit)
@@ -159,6 +158,17 @@ impl Lexicon {
             .map(|(o, _)| o.as_str())
             .collect()
     }
+}
+
+/// The question's syllables, each with whether it was typed with marks.
+fn typed(query: &str) -> Vec<Typed> {
+    syllables(query)
+        .into_iter()
+        .map(|syllable| Typed {
+            marked: analysis::has_diacritics(&syllable.exact),
+            syllable,
+        })
+        .collect()
 }
 
 fn syllables(text: &str) -> Vec<Syllable> {
@@ -276,13 +286,7 @@ mod tests {
 
     /// Every phrase at every syllable, as `expand` did before it indexed the phrases.
     fn expand_by_scanning<'a>(l: &'a Lexicon, query: &str) -> Vec<&'a str> {
-        let q: Vec<Typed> = syllables(query)
-            .into_iter()
-            .map(|syllable| Typed {
-                marked: analysis::has_diacritics(&syllable.exact),
-                syllable,
-            })
-            .collect();
+        let q = typed(query);
         let mut hit = vec![false; l.official.len()];
         for (phrase, at) in &l.phrases {
             if q.windows(phrase.len())
@@ -291,12 +295,7 @@ mod tests {
                 hit[*at] = true;
             }
         }
-        l.official
-            .iter()
-            .zip(hit)
-            .filter(|(_, h)| *h)
-            .map(|(o, _)| o.as_str())
-            .collect()
+        l.official_hit(hit)
     }
 
     #[test]
