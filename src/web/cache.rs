@@ -144,10 +144,10 @@ fn accepts_gzip(headers: &HeaderMap) -> bool {
 /// A gzip member (RFC 1952) holding `html`, at deflate's fastest level, as the compression
 /// layer uses for the pages it compresses itself.
 ///
-/// flate2's `GzEncoder` sets up a new deflate state for every page, and that setup (zeroing
-/// its hash tables and window) costs about as much as compressing a whole results page. So
-/// each thread keeps one raw deflate stream and resets it, and the gzip header and trailer
-/// (10 and 8 bytes) are written here.
+/// flate2's `GzEncoder` sets up a new deflate state for every page, and that setup (allocating
+/// and zeroing its tables and window) cost two thirds of compressing a results page (0.45 M
+/// against 0.68 M instructions; a reset is 0.18 M). So each thread keeps one raw deflate
+/// stream and resets it, and the gzip header and trailer (10 and 8 bytes) are written here.
 fn compress(html: &[u8]) -> Option<Vec<u8>> {
     use flate2::{Compress, Compression, Crc, FlushCompress, Status};
     thread_local! {
