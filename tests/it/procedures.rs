@@ -18,6 +18,7 @@ const COLLOQUIAL: &str = "content/eval/procedures-colloquial.jsonl";
 const COLLOQUIAL_2: &str = "content/eval/procedures-colloquial-2.jsonl";
 const COLLOQUIAL_4: &str = "content/eval/procedures-colloquial-4.jsonl";
 const COLLOQUIAL_5: &str = "content/eval/procedures-colloquial-5.jsonl";
+const COLLOQUIAL_6: &str = "content/eval/procedures-colloquial-6.jsonl";
 
 fn curated() -> &'static (Vec<Procedure>, ProcedureIndex) {
     static INDEX: OnceLock<(Vec<Procedure>, ProcedureIndex)> = OnceLock::new();
@@ -194,18 +195,32 @@ fn dev_questions_meet_the_floor() {
 
 /// The fifth set (session 7) was written by someone blind to the lexicon and the ranker, about
 /// needs beyond the common life events; 21 of its 50 questions expect procedures outside the
-/// curated set, so it is measured on all of them. Held out: no entry or weight is written from it. Measured R@1
-/// 0.612, R@5 0.810, MRR@10 0.728 (before session 7's lexicon entries 0.462, 0.685, 0.586;
-/// naive 0.187, 0.395, 0.307).
+/// curated set, so it is measured on all of them. It judged session 7's lexicon entries (R@1
+/// 0.462 → 0.612, R@5 0.685 → 0.810), then its misses were read, so it is a tuning set now:
+/// measured R@1 0.652, R@5 0.850, MRR@10 0.768 (naive 0.187, 0.395, 0.307).
 #[test]
 fn fifth_colloquial_set_meets_its_floor_on_all_procedures() {
     let Some(index) = all_procedures() else {
         return;
     };
     let (ours, base) = on_all_procedures(index, COLLOQUIAL_5);
-    assert!(ours.metrics.recall_at_1 >= 0.60, "{}", ours.metrics);
-    assert!(ours.metrics.recall_at_5 >= 0.80, "{}", ours.metrics);
+    assert!(ours.metrics.recall_at_1 >= 0.64, "{}", ours.metrics);
+    assert!(ours.metrics.recall_at_5 >= 0.84, "{}", ours.metrics);
     assert!(ours.metrics.mrr_at_10 > base.metrics.mrr_at_10 + 0.3);
+}
+
+/// The sixth set (session 7) was written blind like the fifth, after the lexicon entries, over
+/// everything people ask; held out: only its totals are read (a failure here prints them, not
+/// the questions). Measured R@1 0.543, R@5 0.786, MRR@10 0.696 (naive 0.290, 0.494, 0.411).
+#[test]
+fn sixth_colloquial_set_meets_its_floor_on_all_procedures() {
+    let Some(index) = all_procedures() else {
+        return;
+    };
+    let (ours, base) = on_all_procedures(index, COLLOQUIAL_6);
+    assert!(ours.metrics.recall_at_1 >= 0.53, "{}", ours.metrics);
+    assert!(ours.metrics.recall_at_5 >= 0.77, "{}", ours.metrics);
+    assert!(ours.metrics.mrr_at_10 > base.metrics.mrr_at_10 + 0.2);
 }
 
 #[test]
