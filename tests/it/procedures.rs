@@ -85,6 +85,13 @@ fn everyday_wording_finds_the_official_procedure() {
 /// at least `margin` above the naive baseline's.
 fn colloquial_floor(file: &str, min_r1: f64, min_r5: f64, margin: f64) {
     let (_, index) = curated();
+    floor(index, file, min_r1, min_r5, margin);
+}
+
+/// R@1 and R@5 of a question file on `index`, held to floors, and MRR@10 at least `margin`
+/// above the naive baseline's. Prints only the totals, and the misses of a set that is not held
+/// out if a floor fails.
+fn floor(index: &ProcedureIndex, file: &str, min_r1: f64, min_r5: f64, margin: f64) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let queries = tracuu::eval::load_queries(&root.join(file)).unwrap();
     assert!(queries.len() >= 40, "{} questions", queries.len());
@@ -98,7 +105,11 @@ fn colloquial_floor(file: &str, min_r1: f64, min_r5: f64, margin: f64) {
         "{file}: tracuu {}\n{file}: naive  {}",
         ours.metrics, base.metrics
     );
-    let misses: Vec<_> = ours.missed_at_10.iter().map(|m| &m.query).collect();
+    let misses: Vec<_> = if file == COLLOQUIAL_6 {
+        Vec::new()
+    } else {
+        ours.missed_at_10.iter().map(|m| &m.query).collect()
+    };
     assert!(
         ours.metrics.recall_at_1 >= min_r1,
         "{} {misses:?}",
@@ -160,37 +171,18 @@ fn all_procedures() -> Option<&'static ProcedureIndex> {
         .as_ref()
 }
 
-/// tracuu's and the naive baseline's figures for a question file on all procedures.
-fn on_all_procedures(
-    index: &ProcedureIndex,
-    file: &str,
-) -> (tracuu::eval::EvalReport, tracuu::eval::EvalReport) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let queries = tracuu::eval::load_queries(&root.join(file)).unwrap();
-    let lexicon = builtin();
-    let ours = tracuu::eval::evaluate(&queries, |q| {
-        procedures::ranked_ids(index, &lexicon, q, 100)
-    });
-    let base_index = naive(index);
-    let base = tracuu::eval::evaluate(&queries, |q| base_index.search_ids(q, 100).unwrap());
-    eprintln!(
-        "{file}: tracuu {}\n{file}: naive  {}",
-        ours.metrics, base.metrics
-    );
-    (ours, base)
+/// [`floor`] on all procedures; nothing where `../shared/data` is absent.
+fn floor_on_all_procedures(file: &str, min_r1: f64, min_r5: f64, margin: f64) {
+    if let Some(index) = all_procedures() {
+        floor(index, file, min_r1, min_r5, margin);
+    }
 }
 
+/// The target is R@1 0.92 and R@5 1.00; measured R@1 0.895, R@5 1.00 (naive 0.755,
+/// 0.940). These floors hold what was reached; raise them as ranking improves.
 #[test]
 fn dev_questions_meet_the_floor() {
-    let Some(index) = all_procedures() else {
-        return;
-    };
-    let (ours, base) = on_all_procedures(index, DEV_QUESTIONS);
-    // The target is R@1 0.92 and R@5 1.00; measured R@1 0.895, R@5 1.00. These floors
-    // hold what was reached; raise them as ranking improves.
-    assert!(ours.metrics.recall_at_1 >= 0.89, "{}", ours.metrics);
-    assert!(ours.metrics.recall_at_5 >= 0.99, "{}", ours.metrics);
-    assert!(ours.metrics.recall_at_1 > base.metrics.recall_at_1);
+    floor_on_all_procedures(DEV_QUESTIONS, 0.89, 0.99, 0.05);
 }
 
 /// The fifth set (session 7) was written by someone blind to the lexicon and the ranker, about
@@ -200,27 +192,15 @@ fn dev_questions_meet_the_floor() {
 /// measured R@1 0.652, R@5 0.850, MRR@10 0.768 (naive 0.187, 0.395, 0.307).
 #[test]
 fn fifth_colloquial_set_meets_its_floor_on_all_procedures() {
-    let Some(index) = all_procedures() else {
-        return;
-    };
-    let (ours, base) = on_all_procedures(index, COLLOQUIAL_5);
-    assert!(ours.metrics.recall_at_1 >= 0.64, "{}", ours.metrics);
-    assert!(ours.metrics.recall_at_5 >= 0.84, "{}", ours.metrics);
-    assert!(ours.metrics.mrr_at_10 > base.metrics.mrr_at_10 + 0.3);
+    floor_on_all_procedures(COLLOQUIAL_5, 0.64, 0.84, 0.3);
 }
 
 /// The sixth set (session 7) was written blind like the fifth, after the lexicon entries, over
-/// everything people ask; held out: only its totals are read (a failure here prints them, not
-/// the questions). Measured R@1 0.543, R@5 0.786, MRR@10 0.696 (naive 0.290, 0.494, 0.411).
+/// everything people ask; held out: only its totals are read. Measured R@1 0.543, R@5 0.786,
+/// MRR@10 0.696 (naive 0.290, 0.494, 0.411).
 #[test]
 fn sixth_colloquial_set_meets_its_floor_on_all_procedures() {
-    let Some(index) = all_procedures() else {
-        return;
-    };
-    let (ours, base) = on_all_procedures(index, COLLOQUIAL_6);
-    assert!(ours.metrics.recall_at_1 >= 0.53, "{}", ours.metrics);
-    assert!(ours.metrics.recall_at_5 >= 0.77, "{}", ours.metrics);
-    assert!(ours.metrics.mrr_at_10 > base.metrics.mrr_at_10 + 0.2);
+    floor_on_all_procedures(COLLOQUIAL_6, 0.53, 0.77, 0.2);
 }
 
 #[test]
