@@ -192,10 +192,11 @@ fn dev_questions_meet_the_floor() {
 /// needs beyond the common life events; 21 of its 50 questions expect procedures outside the
 /// curated set, so it is measured on all of them. It judged session 7's lexicon entries (R@1
 /// 0.462 → 0.612, R@5 0.685 → 0.810), then its misses were read, so it is a tuning set now:
-/// measured R@1 0.652, R@5 0.850, MRR@10 0.768 (naive 0.187, 0.395, 0.307).
+/// measured R@1 0.692, R@5 0.890, MRR@10 0.808 (naive 0.187, 0.395, 0.307) after session 8's
+/// `marked` phrases.
 #[test]
 fn fifth_colloquial_set_meets_its_floor_on_all_procedures() {
-    floor_on_all_procedures(COLLOQUIAL_5, 0.64, 0.84, 0.3);
+    floor_on_all_procedures(COLLOQUIAL_5, 0.68, 0.88, 0.3);
 }
 
 /// The sixth set (session 7) was written blind like the fifth, after the lexicon entries, over
