@@ -415,7 +415,8 @@ mod tests {
             ] {
                 let found = l.expand(&q);
                 assert_eq!(found, expand_by_scanning(&l, &q), "{q:?}");
-                assert_eq!(!found.is_empty(), fires, "{q:?} → {found:?}");
+                // (Another phrase may read it: "so dang kiem tau ca" is "đăng kiểm tàu cá".)
+                assert!(!fires || !found.is_empty(), "{q:?} finds nothing");
             }
         }
         assert!(marked_only > 0, "the builtin lexicon has a `marked` list");
