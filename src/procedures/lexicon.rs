@@ -65,7 +65,8 @@ struct Phrase {
     syllables: Vec<Syllable>,
     /// Index of its official term.
     official: usize,
-    /// Matched only against syllables typed with marks (the entry's `marked` list).
+    /// From the entry's `marked` list: its syllables with marks match only syllables typed
+    /// with marks (see [`Syllable::matches`]).
     marked_only: bool,
 }
 
