@@ -410,13 +410,12 @@ fn ranked(
     let depth = out.len().min(RERANK_DEPTH);
     // The pool is only worked out when its feature counts (`candidate_features` always does,
     // for the fit).
-    if rerank::scores_pool() {
-        question.set_pool(
-            out[..depth]
-                .iter()
-                .map(|c| index.names().profile(c.position)),
-        );
-    }
+    question.set_candidates(
+        out[..depth]
+            .iter()
+            .map(|c| index.names().profile(c.position)),
+        rerank::scores_pool(),
+    );
     for c in &mut out[..depth] {
         let f = rerank::features(&question, index.names().profile(c.position), c.bm25);
         c.score = rerank::score(&f);
@@ -449,7 +448,10 @@ pub fn candidate_features(
     }
     let (candidates, mut question) = first_stage(index, &terms, text, &expansions, RERANK_DEPTH)?;
     let candidates = &candidates[..candidates.len().min(RERANK_DEPTH)];
-    question.set_pool(candidates.iter().map(|c| index.names().profile(c.position)));
+    question.set_candidates(
+        candidates.iter().map(|c| index.names().profile(c.position)),
+        true,
+    );
     for c in candidates {
         out.ids.push(index.all()[c.position].ma.clone());
         out.features.push(rerank::features(
