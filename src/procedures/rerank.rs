@@ -1,5 +1,6 @@
 //! The second stage of procedure ranking: the first stage's best [`RERANK_DEPTH`] candidates
-//! re-scored by a linear model over how name and question cover each other, and over the cues
+//! re-scored by a linear model over how name and question cover each other, how long a
+//! stretch of the name the question spells out against the other candidates, and over the cues
 //! that tell near-twin procedures apart: the level the question names ("cấp tỉnh", "trung
 //! ương") against the candidate's, the action ("cấp lại", "gia hạn", "thu hồi") against the
 //! one its name starts with, and "ở nước ngoài" / "trong nước". The weights are fitted by
@@ -59,8 +60,8 @@ pub type Features = [f32; FEATURES];
 /// everyday questions keep their ranking unless the lexicon's official terms spell one out;
 /// the other two are tie-breakers between twins. Cross-validated on the 379 tuning questions
 /// (`--start ... --only run_lead,central_unasked,action_unasked --draws 6`), held-out R@1
-/// 0.876 over 6 fold draws, against 0.858 for the weights before. The held-out colloquial sets 4 and 6 gain and lose nothing at R@5. Figures
-/// in the README.
+/// 0.876 over 6 fold draws, against 0.858 for the weights before. The held-out colloquial
+/// sets 4 and 6 gain and lose nothing at R@5. Figures in the README.
 const WEIGHTS: Features = [
     1.00, 0.30, 0.50, -0.10, 0.00, 0.00, 0.00, 0.00, 0.00, 0.40, 0.00, -0.02, 0.00, 0.00, 0.00,
     0.00, 0.40, -0.01,
