@@ -181,6 +181,9 @@ pub struct ProcedureIndex {
     table: Vec<Arc<Procedure>>,
     by_ma: HashMap<String, usize>,
     by_document: HashMap<String, Vec<usize>>,
+    /// Positions of procedures sharing a name but for the level it names, by position (only
+    /// those with such twins).
+    twins: HashMap<usize, Vec<usize>>,
     /// Per segment of the reader's searcher, each document's position in `table`, by doc id
     /// (`u32::MAX` where the stored code is not in the table). Read once at open: fetching the
     /// stored code of each of a 500-hit window decompressed a doc-store block per hit, which
@@ -269,6 +272,19 @@ impl ProcedureIndex {
                 by_document.entry(basis.number.clone()).or_default().push(i);
             }
         }
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, p) in table.iter().enumerate() {
+            by_name
+                .entry(name_without_level(&p.name))
+                .or_default()
+                .push(i);
+        }
+        let mut twins = HashMap::new();
+        for group in by_name.into_values().filter(|g| g.len() > 1) {
+            for &i in &group {
+                twins.insert(i, group.iter().copied().filter(|&j| j != i).collect());
+            }
+        }
         let positions = positions(&reader, fields, &by_ma)?;
         let names = Names::new(&table);
         Ok(ProcedureIndex {
@@ -277,6 +293,7 @@ impl ProcedureIndex {
             table,
             by_ma,
             by_document,
+            twins,
             positions,
             names,
         })
@@ -312,6 +329,22 @@ impl ProcedureIndex {
         out
     }
 
+    /// The same procedure done at other levels: the procedures whose name is this one's but
+    /// for a level it names ("Cấp lại thẻ căn cước (thực hiện tại cấp tỉnh)", "… (thực hiện
+    /// tại cấp trung ương)", "Cấp lại thẻ căn cước"), in table order. A question seldom says
+    /// which level it means, so the page of one shows the others.
+    pub fn at_other_levels(&self, ma: &str) -> Vec<Arc<Procedure>> {
+        let Some(&i) = self.by_ma.get(ma.trim()) else {
+            return Vec::new();
+        };
+        self.twins
+            .get(&i)
+            .into_iter()
+            .flatten()
+            .map(|&j| self.table[j].clone())
+            .collect()
+    }
+
     pub(crate) fn names(&self) -> &Names {
         &self.names
     }
@@ -324,6 +357,37 @@ impl ProcedureIndex {
             .get(addr.doc_id as usize)?;
         (p != u32::MAX).then_some(p as usize)
     }
+}
+
+/// Levels a name can end with, folded: "(cấp Bộ)", "(thực hiện tại cấp tỉnh)".
+const LEVELS: [&str; 5] = ["bo", "tinh", "huyen", "xa", "trung uong"];
+
+/// A name's folded syllables without a leading "Thủ tục" and a closing level in brackets: the
+/// key that groups a procedure's versions at each level.
+fn name_without_level(name: &str) -> String {
+    let mut folded: Vec<String> = analysis::syllables(name)
+        .into_iter()
+        .map(|s| s.folded)
+        .collect();
+    let trimmed = name.trim_end().trim_end_matches('.');
+    if let Some(open) = trimmed.strip_suffix(')').and_then(|t| t.rfind('(')) {
+        let inside: Vec<String> = analysis::syllables(&trimmed[open..])
+            .into_iter()
+            .map(|s| s.folded)
+            .collect();
+        let words: Vec<&str> = inside.iter().map(String::as_str).collect();
+        let level = match words.as_slice() {
+            ["thuc", "hien", "tai", "cap", rest @ ..] | ["cap", rest @ ..] => rest.join(" "),
+            _ => String::new(),
+        };
+        if LEVELS.contains(&level.as_str()) {
+            folded.truncate(folded.len() - inside.len());
+        }
+    }
+    if folded.len() > 2 && folded[0] == "thu" && folded[1] == "tuc" {
+        folded.drain(..2);
+    }
+    folded.join(" ")
 }
 
 /// Each document's table position, per segment by doc id (see [`ProcedureIndex::positions`]).
@@ -348,4 +412,57 @@ fn positions(
         out.push(by_doc);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::procedures::model::test_procedure;
+
+    #[test]
+    fn a_name_loses_its_level_and_its_thu_tuc() {
+        let key = name_without_level("Cấp lại thẻ căn cước (thực hiện tại cấp trung ương)");
+        assert_eq!(key, "cap lai the can cuoc");
+        assert_eq!(name_without_level("Cấp lại thẻ căn cước"), key);
+        assert_eq!(
+            name_without_level("Thủ tục cấp lại thẻ căn cước (cấp Tỉnh)."),
+            key
+        );
+        // Brackets that say something else stay.
+        assert_eq!(
+            name_without_level("Cấp lại chứng chỉ (trong trường hợp bị mất)"),
+            "cap lai chung chi trong truong hop bi mat"
+        );
+        assert_eq!(name_without_level("Đăng ký (cấp)"), "dang ky cap");
+    }
+
+    #[test]
+    fn a_procedure_lists_its_versions_at_other_levels() {
+        let all = [
+            test_procedure(
+                "1",
+                "Cấp lại thẻ căn cước (thực hiện tại cấp trung ương)",
+                &["Cấp bộ"],
+            ),
+            test_procedure("2", "Cấp lại thẻ căn cước", &["Cấp xã"]),
+            test_procedure(
+                "3",
+                "Cấp lại thẻ căn cước (thực hiện tại cấp tỉnh)",
+                &["Cấp tỉnh"],
+            ),
+            test_procedure("4", "Cấp đổi thẻ căn cước", &["Cấp xã"]),
+        ];
+        let index = ProcedureIndex::in_memory(&all).unwrap();
+        let mas = |ma: &str| -> Vec<String> {
+            index
+                .at_other_levels(ma)
+                .iter()
+                .map(|p| p.ma.clone())
+                .collect()
+        };
+        assert_eq!(mas("1"), ["2", "3"]);
+        assert_eq!(mas("3"), ["1", "2"]);
+        assert!(mas("4").is_empty());
+        assert!(mas("không có").is_empty());
+    }
 }

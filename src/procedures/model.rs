@@ -152,3 +152,19 @@ pub struct LegalBasis {
     /// Whether `number` parsed as a số hiệu.
     pub parsed: bool,
 }
+
+/// A procedure with only a code, a name and levels, for tests.
+#[cfg(test)]
+pub(crate) fn test_procedure(ma: &str, name: &str, levels: &[&str]) -> Procedure {
+    serde_json::from_value(serde_json::json!({
+        "ma": ma, "name": name, "ministry": "", "field": "",
+        "levels": levels, "subjects": [], "kind": "", "decision": "",
+        "implementing_bodies": [], "competent_body": "",
+        "steps": {"parsed": null, "published": ""},
+        "channels": {"parsed": null, "published": ""},
+        "dossier": {"parsed": null, "published": ""}, "conditions": "",
+        "results": {"parsed": null, "published": ""},
+        "legal_basis": {"parsed": null, "published": ""}, "related": "", "source_url": ""
+    }))
+    .unwrap()
+}

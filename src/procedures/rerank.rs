@@ -455,6 +455,7 @@ pub(crate) fn score(f: &Features) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::procedures::model::test_procedure;
 
     #[test]
     fn cues_read_level_action_and_place() {
@@ -467,23 +468,9 @@ mod tests {
         assert_eq!(Cues::of("trồng xoài").action, 0);
     }
 
-    fn procedure(ma: &str, name: &str, levels: &[&str]) -> Procedure {
-        serde_json::from_value(serde_json::json!({
-            "ma": ma, "name": name, "ministry": "", "field": "",
-            "levels": levels, "subjects": [], "kind": "", "decision": "",
-            "implementing_bodies": [], "competent_body": "",
-            "steps": {"parsed": null, "published": ""},
-            "channels": {"parsed": null, "published": ""},
-            "dossier": {"parsed": null, "published": ""}, "conditions": "",
-            "results": {"parsed": null, "published": ""},
-            "legal_basis": {"parsed": null, "published": ""}, "related": "", "source_url": ""
-        }))
-        .unwrap()
-    }
-
     #[test]
     fn a_name_without_a_level_takes_the_published_levels() {
-        let mut p = procedure("1", "Thủ tục gia hạn tạm trú", &["Cấp xã"]);
+        let mut p = test_procedure("1", "Thủ tục gia hạn tạm trú", &["Cấp xã"]);
         let n = NameProfile::new(&p);
         assert_eq!((n.cues.level, n.cues.action), (XA, 1 << 3));
         assert!(n.bigrams.contains("gia han") && !n.bigrams.contains("thu tuc"));
@@ -496,7 +483,7 @@ mod tests {
         let table: Vec<Arc<Procedure>> = names
             .iter()
             .enumerate()
-            .map(|(i, n)| Arc::new(procedure(&i.to_string(), n, &[])))
+            .map(|(i, n)| Arc::new(test_procedure(&i.to_string(), n, &[])))
             .collect();
         let names = Names::new(&table);
         let bigrams: Vec<String> = analysis::bigrams(&analysis::syllables(question))

@@ -110,6 +110,32 @@ async fn procedure_detail_page() {
     }
 }
 
+/// A question seldom says which level it means: the page of one level's procedure links the
+/// others, and a procedure without such twins shows no such section.
+#[tokio::test]
+async fn a_procedure_page_links_the_same_procedure_at_other_levels() {
+    let r = get("/thu-tuc/2.001194").await;
+    expect_status(&r, StatusCode::OK, "/thu-tuc/2.001194");
+    r.has("Cùng thủ tục ở cấp khác")
+        .has("href=\"/thu-tuc/1.000757\"")
+        .has("Cấp lại thẻ căn cước (thực hiện tại cấp trung ương)")
+        .lacks("href=\"/thu-tuc/1.000889\"");
+    let at = |s: &str| r.body.find(s).unwrap_or_else(|| panic!("{s}"));
+    assert!(at("id=\"cap-khac\"") < at("id=\"cach-nop\""));
+    get("/thu-tuc/1.001193")
+        .await
+        .lacks("Cùng thủ tục ở cấp khác");
+    let v = json(&get("/api/v1/procedures/2.001194").await);
+    let others: Vec<&str> = v["other_levels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["ma"].as_str().unwrap())
+        .collect();
+    assert!(others.contains(&"1.000757"), "{v:#}");
+    assert!(!others.contains(&"2.001194"), "{v:#}");
+}
+
 #[tokio::test]
 async fn a_document_page_lists_the_procedures_resting_on_it() {
     let r = get("/van-ban/60-2014-qh13").await;

@@ -150,6 +150,8 @@ pub struct ProcedureDetail {
     pub results: PartJson<Vec<String>>,
     pub legal_basis: PartJson<Vec<BasisJson>>,
     pub source_url: String,
+    /// The same procedure at other levels.
+    pub other_levels: Vec<ProcedureSummary>,
 }
 
 #[derive(Serialize)]
@@ -309,6 +311,12 @@ pub async fn procedure(
                     .collect()
             }),
             source_url: p.source_url.clone(),
+            other_levels: site
+                .procedures
+                .at_other_levels(&p.ma)
+                .iter()
+                .map(|o| (&**o).into())
+                .collect(),
         })
     })
     .await?;
@@ -435,7 +443,8 @@ pub fn openapi() -> (Value, Value) {
                     }}},
                     "published": { "type": "string" }
                 }},
-                "source_url": { "type": "string" }
+                "source_url": { "type": "string" },
+                "other_levels": { "type": "array", "description": "Cùng thủ tục ở cấp khác (tên giống nhau, chỉ khác cấp thực hiện)", "items": { "$ref": "#/components/schemas/ProcedureSummary" } }
             }}]},
             "ProcedureSuggestResponse": { "type": "object", "properties": {
                 "query": { "type": "string" },

@@ -343,9 +343,11 @@ pub async fn show(
                 },
             })
             .collect();
+        let other_levels = site.procedures.at_other_levels(&p.ma);
         Ok(detail(&DetailView {
             procedure: p,
             basis,
+            other_levels,
         })
         .into_response())
     })

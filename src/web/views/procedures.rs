@@ -187,6 +187,10 @@ pub struct BasisView {
 pub struct DetailView {
     pub procedure: Arc<Procedure>,
     pub basis: Vec<BasisView>,
+    /// The same procedure at other levels ([`ProcedureIndex::at_other_levels`]).
+    ///
+    /// [`ProcedureIndex::at_other_levels`]: crate::procedures::ProcedureIndex::at_other_levels
+    pub other_levels: Vec<Arc<Procedure>>,
 }
 
 /// The published text, one paragraph per line.
@@ -248,6 +252,20 @@ pub fn detail(v: &DetailView) -> Markup {
                     @if !p.levels.is_empty() { dt { "Cấp thực hiện" } dd { (p.levels.join(", ")) } }
                     @if !p.subjects.is_empty() { dt { "Ai thực hiện" } dd { (p.subjects.join("; ")) } }
                     dt { "Bộ, ngành" } dd { (p.ministry) }
+                }
+                @if !v.other_levels.is_empty() {
+                    section.other-levels aria-labelledby="cap-khac" {
+                        h2 #cap-khac { "Cùng thủ tục ở cấp khác" }
+                        ul {
+                            @for o in &v.other_levels {
+                                li {
+                                    a href=(procedure_url(&o.ma)) { (o.name) }
+                                    @if !o.levels.is_empty() { " " span.muted { "(" (o.levels.join(", ")) ")" } }
+                                    @if !o.implementing_bodies.is_empty() { ": " (o.implementing_bodies.join("; ")) }
+                                }
+                            }
+                        }
+                    }
                 }
                 p.ask { a href=(ask_url(&p.ma, &p.name)) { "Hỏi hoặc góp ý về thủ tục này" } }
                 nav.toc aria-label="Mục lục" {
