@@ -33,6 +33,18 @@ pub struct Procedure {
     pub source_url: String,
 }
 
+impl Procedure {
+    /// The ways it can be filed, each once, in [`ChannelKind::ALL`]'s order. The source lists a
+    /// channel once per case (a fee or deadline per case), so one kind can appear several times.
+    pub fn channel_kinds(&self) -> Vec<ChannelKind> {
+        let listed = self.channels.parsed.as_deref().unwrap_or_default();
+        ChannelKind::ALL
+            .into_iter()
+            .filter(|k| listed.iter().any(|c| c.kind == *k))
+            .collect()
+    }
+}
+
 /// A part of the procedure: what could be structured, and always the text as published.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Section<T> {
@@ -167,4 +179,44 @@ pub(crate) fn test_procedure(ma: &str, name: &str, levels: &[&str]) -> Procedure
         "legal_basis": {"parsed": null, "published": ""}, "related": "", "source_url": ""
     }))
     .unwrap()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn channel(kind: ChannelKind, deadline: &str) -> Channel {
+        Channel {
+            kind,
+            deadline: Some(deadline.to_string()),
+            fee: Fee::Free,
+            description: String::new(),
+        }
+    }
+
+    #[test]
+    fn channel_kinds_lists_each_way_of_filing_once() {
+        let mut p = test_procedure(
+            "1.014257",
+            "Cấp giấy phép khai thác khoáng sản (cấp Tỉnh)",
+            &[],
+        );
+        assert_eq!(p.channel_kinds(), []);
+        // The source gives a row per case: post and in person twice, online once.
+        p.channels.parsed = Some(vec![
+            channel(ChannelKind::Post, "90 Ngày"),
+            channel(ChannelKind::InPerson, "90 Ngày"),
+            channel(ChannelKind::Online, "90 Ngày"),
+            channel(ChannelKind::InPerson, "45 Ngày"),
+            channel(ChannelKind::Post, "45 Ngày"),
+        ]);
+        assert_eq!(
+            p.channel_kinds(),
+            [
+                ChannelKind::InPerson,
+                ChannelKind::Online,
+                ChannelKind::Post
+            ]
+        );
+    }
 }

@@ -19,6 +19,15 @@ fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("static regex")
 }
 
+/// The name as published, without the stray punctuation two of the source's names start with
+/// (". Đăng ký thuế đối với ...").
+fn name(published: &str) -> String {
+    published
+        .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ',' | ';' | ':' | '-'))
+        .trim_end()
+        .to_owned()
+}
+
 /// The source record as a [`Procedure`].
 pub fn procedure(src: &SourceRecord) -> Procedure {
     let text = |s: &str| s.trim().to_owned();
@@ -34,7 +43,7 @@ pub fn procedure(src: &SourceRecord) -> Procedure {
     };
     Procedure {
         ma: text(&src.ma_thu_tuc),
-        name: text(&src.ten_thu_tuc),
+        name: name(&src.ten_thu_tuc),
         ministry: text(&src.bo_nganh),
         field: text(&src.linh_vuc),
         levels,
@@ -720,6 +729,19 @@ mod tests {
         // Inside a line a mention is not a step: "theo Bước 2" has no colon.
         assert!(steps("Bước 1: nộp, làm lại theo Bước 2 nếu thiếu").is_none());
         assert!(steps("1. a\n3. b").is_none());
+    }
+
+    #[test]
+    fn a_name_loses_the_punctuation_it_starts_with() {
+        assert_eq!(
+            name(" . Đăng ký thuế đối với trường hợp chuyển đổi mô hình "),
+            "Đăng ký thuế đối với trường hợp chuyển đổi mô hình"
+        );
+        assert_eq!(
+            name("Thủ tục đăng ký khai sinh"),
+            "Thủ tục đăng ký khai sinh"
+        );
+        assert_eq!(name("(cấp Tỉnh) Cấp giấy phép"), "(cấp Tỉnh) Cấp giấy phép");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! everyday words to are added as name terms. Question scaffolding ("thủ tục ... như thế
 //! nào", "cần giấy tờ gì") is not scored: every procedure has it.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -142,12 +142,8 @@ impl ProcedureFilters {
             && any(&self.level, &p.levels)
             && any(&self.subject, &p.subjects)
             && (self.channel.is_empty()
-                || self.channel.iter().all(|k| channel_kinds(p).contains(k)))
+                || self.channel.iter().all(|k| p.channel_kinds().contains(k)))
     }
-}
-
-fn channel_kinds(p: &Procedure) -> Vec<ChannelKind> {
-    p.channels.parsed.iter().flatten().map(|c| c.kind).collect()
 }
 
 /// A validated search: text (may be empty: browse by filters), filters, page.
@@ -580,8 +576,7 @@ fn facets<'a>(procedures: impl Iterator<Item = &'a Procedure>) -> ProcedureFacet
         for s in &p.subjects {
             *subject.entry(s).or_default() += 1;
         }
-        let kinds: HashSet<ChannelKind> = channel_kinds(p).into_iter().collect();
-        for k in kinds {
+        for k in p.channel_kinds() {
             *channel.entry(k).or_default() += 1;
         }
     }

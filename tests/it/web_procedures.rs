@@ -154,6 +154,34 @@ async fn the_search_page_shows_procedures_beside_laws() {
         .has("Kết quả");
 }
 
+/// The source lists a channel once per case: "Chứng thực bản sao từ bản chính" has two rows,
+/// both in person. A list shows each way of filing once.
+#[tokio::test]
+async fn a_listed_procedure_names_each_channel_once() {
+    let v = json(&get("/api/v1/procedures/2.000815").await);
+    let kinds: Vec<&str> = v["channels"]["parsed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["truc-tiep", "truc-tiep"], "{v:#}");
+    let q = enc("chứng thực bản sao từ bản chính giấy tờ do cơ quan nước ngoài cấp");
+    let v = json(&get(&format!("/api/v1/procedures?q={q}")).await);
+    let hit = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["ma"] == "2.000815")
+        .unwrap_or_else(|| panic!("2.000815 not found: {v:#}"));
+    assert_eq!(hit["channels"], serde_json::json!(["truc-tiep"]), "{hit:#}");
+    let uri = format!("/thu-tuc?q={q}");
+    let r = get(&uri).await;
+    expect_status(&r, StatusCode::OK, &uri);
+    r.has("href=\"/thu-tuc/2.000815\"")
+        .lacks("Nộp trực tiếp, Nộp trực tiếp");
+}
+
 #[tokio::test]
 async fn procedure_api() {
     let r = get(&format!(

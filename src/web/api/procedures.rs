@@ -40,13 +40,7 @@ impl From<&Procedure> for ProcedureSummary {
             field: p.field.clone(),
             levels: p.levels.clone(),
             subjects: p.subjects.clone(),
-            channels: p
-                .channels
-                .parsed
-                .iter()
-                .flatten()
-                .map(|c| c.kind.slug())
-                .collect(),
+            channels: p.channel_kinds().into_iter().map(|k| k.slug()).collect(),
             api_url: format!("/api/v1/procedures/{}", &url["/thu-tuc/".len()..]),
             url,
         }

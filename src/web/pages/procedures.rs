@@ -300,13 +300,7 @@ fn list_view(site: &Site, params: &ProcedureParams, r: &procedures::ProcedureRes
 }
 
 pub fn hit_view(p: &procedures::Procedure) -> HitView {
-    let channels: Vec<&'static str> = p
-        .channels
-        .parsed
-        .iter()
-        .flatten()
-        .map(|c| channel_label(c.kind))
-        .collect();
+    let channels: Vec<&'static str> = p.channel_kinds().into_iter().map(channel_label).collect();
     HitView {
         name: p.name.clone(),
         url: procedure_url(&p.ma),
