@@ -37,11 +37,19 @@ impl Procedure {
     /// The ways it can be filed, each once, in [`ChannelKind::ALL`]'s order. The source lists a
     /// channel once per case (a fee or deadline per case), so one kind can appear several times.
     pub fn channel_kinds(&self) -> Vec<ChannelKind> {
-        let listed = self.channels.parsed.as_deref().unwrap_or_default();
         ChannelKind::ALL
             .into_iter()
-            .filter(|k| listed.iter().any(|c| c.kind == *k))
+            .filter(|&k| self.has_channel(k))
             .collect()
+    }
+
+    /// Whether it can be filed this way (the filter and facet test, without allocating).
+    pub fn has_channel(&self, kind: ChannelKind) -> bool {
+        self.channels
+            .parsed
+            .iter()
+            .flatten()
+            .any(|c| c.kind == kind)
     }
 }
 
@@ -202,6 +210,7 @@ mod tests {
             &[],
         );
         assert_eq!(p.channel_kinds(), []);
+        assert!(!p.has_channel(ChannelKind::InPerson));
         // The source gives a row per case: post and in person twice, online once.
         p.channels.parsed = Some(vec![
             channel(ChannelKind::Post, "90 Ngày"),
@@ -218,5 +227,6 @@ mod tests {
                 ChannelKind::Post
             ]
         );
+        assert!(p.has_channel(ChannelKind::Online));
     }
 }

@@ -141,8 +141,7 @@ impl ProcedureFilters {
             && (self.field.is_empty() || self.field.contains(&p.field))
             && any(&self.level, &p.levels)
             && any(&self.subject, &p.subjects)
-            && (self.channel.is_empty()
-                || self.channel.iter().all(|k| p.channel_kinds().contains(k)))
+            && (self.channel.is_empty() || self.channel.iter().all(|&k| p.has_channel(k)))
     }
 }
 
@@ -576,7 +575,7 @@ fn facets<'a>(procedures: impl Iterator<Item = &'a Procedure>) -> ProcedureFacet
         for s in &p.subjects {
             *subject.entry(s).or_default() += 1;
         }
-        for k in p.channel_kinds() {
+        for k in ChannelKind::ALL.into_iter().filter(|&k| p.has_channel(k)) {
             *channel.entry(k).or_default() += 1;
         }
     }
